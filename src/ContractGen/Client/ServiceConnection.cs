@@ -1,0 +1,468 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using ContractGen.Protocol;
+using ContractGen.Transports;
+using MemoryPack;
+
+namespace ContractGen;
+
+/// <summary>
+/// A client's connection to a service, bound to one contract. Calls from many threads share it; each call is
+/// multiplexed by its own id, so many can be in flight at once.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var connection = await ServiceConnection.ConnectAsync&lt;IClock&gt;(ServiceEndpoint.UnixSocket("/run/clock/clock.sock"));
+/// long sum = await connection.Proxy.AddAsync(2, 3);
+/// </code>
+/// </example>
+public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
+{
+    private readonly ServiceConnectionOptions _options;
+    private readonly Dictionary<uint, PendingCall> _calls = [];
+    private readonly PendingCallPool _pool = new();
+    private readonly TaskCompletionSource<HelloAckMessage> _helloAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private FrameChannel? _channel;
+    private HashSet<uint>? _supportedMethods;
+    private uint _nextCallId;
+    private volatile string? _shutdownDetail;
+
+    private protected ServiceConnection(ContractDescriptor contract, ServiceConnectionOptions? options)
+    {
+        Contract = contract;
+        _options = options ?? new ServiceConnectionOptions();
+        _options.Validate();
+    }
+
+    /// <summary>The contract this connection speaks.</summary>
+    public ContractDescriptor Contract { get; }
+
+    /// <summary>
+    /// The kernel's word on the process serving the other end (pid, uid, gid at connect time), where the transport
+    /// tells it. Check <see cref="PeerCredentials.UserId"/> before trusting a daemon with secrets.
+    /// </summary>
+    public PeerCredentials? ServiceCredentials => _channel?.Transport.PeerCredentials;
+
+    /// <summary>The fingerprint of the contract as the service has it; differs from <see cref="ContractDescriptor.Fingerprint"/> when the two run different versions.</summary>
+    public ulong ServiceFingerprint { get; private set; }
+
+    /// <summary>Why the connection closed, or <see cref="ConnectionCloseReason.None"/> while it is open.</summary>
+    public ConnectionCloseReason CloseReason => _channel is { IsClosed: true } channel ? channel.CloseReason : ConnectionCloseReason.None;
+
+    /// <summary>Completes when the connection has closed, for any reason.</summary>
+    public Task Completion => _channel?.Completion ?? Task.CompletedTask;
+
+    /// <summary>Connects to the service for <typeparamref name="TContract"/> at <paramref name="endpoint"/> and completes the handshake.</summary>
+    /// <exception cref="ServiceConnectionException">Connecting failed or timed out; <see cref="ServiceConnectionException.Reason"/> says which.</exception>
+    /// <exception cref="ContractMismatchException">The service at the endpoint does not serve <typeparamref name="TContract"/>.</exception>
+    /// <exception cref="ContractNotGeneratedException">No code was generated for <typeparamref name="TContract"/>.</exception>
+    public static async Task<ServiceConnection<TContract>> ConnectAsync<TContract>(
+        ServiceEndpoint endpoint,
+        ServiceConnectionOptions? options = null,
+        CancellationToken cancellationToken = default)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var connection = new ServiceConnection<TContract>(ContractRegistry.Get<TContract>(), options);
+        try
+        {
+            await connection.ConnectCoreAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Whether the service implements <paramref name="methodName"/> (false when it runs a version of the contract without it).</summary>
+    public bool IsSupported(string methodName)
+        => Contract.Methods.Any(m => m.Name == methodName && (_supportedMethods is null || _supportedMethods.Contains(m.Id)));
+
+    private async Task ConnectCoreAsync(ServiceEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        ITransport transport;
+        try
+        {
+            transport = await endpoint.ConnectAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ServiceConnectionException(ConnectionCloseReason.ConnectTimeout,
+                $"Connecting to '{Contract.Name}' at {endpoint} did not complete within {_options.ConnectTimeout}. Is the service running and not overloaded?");
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+        {
+            throw new ServiceConnectionException(ConnectionCloseReason.ConnectFailed,
+                $"Could not connect to '{Contract.Name}' at {endpoint}: {ex.Message}. Is the service running, and may this user reach its socket?", ex);
+        }
+
+        _channel = new FrameChannel(transport, this, _options.MaxFrameSize);
+        _channel.Start();
+        var hello = new HelloMessage(ProtocolConstants.Version, Contract.Name, Contract.Fingerprint, [.. Contract.Methods.Select(m => m.Id)], _options.MaxFrameSize);
+        await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
+
+        HelloAckMessage ack;
+        try
+        {
+            ack = await _helloAck.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ServiceConnectionException(ConnectionCloseReason.ConnectTimeout,
+                $"The service at {endpoint} accepted the connection but did not answer the handshake for '{Contract.Name}' within {_options.ConnectTimeout}.");
+        }
+
+        switch (ack.Status)
+        {
+            case HelloStatus.Accepted:
+                break;
+            case HelloStatus.UnsupportedVersion:
+                throw new ServiceConnectionException(ConnectionCloseReason.HandshakeFailed,
+                    $"The service at {endpoint} speaks ContractGen protocol version {ack.Version}; this client speaks {ProtocolConstants.Version}. Update one side. {ack.Detail}");
+            default:
+                throw new ContractMismatchException(Contract.Name, Contract.Fingerprint, ack.Detail,
+                    $"The service at {endpoint} does not serve contract '{Contract.Name}' (fingerprint {Contract.Fingerprint:x16}); it serves {ack.Detail}. Check that the client and the service use the same contract name and endpoint.");
+        }
+
+        ServiceFingerprint = ack.Fingerprint;
+        _channel.MaxOutgoingPayload = ack.MaxRequestSize;
+        if (ack.Fingerprint != Contract.Fingerprint)
+        {
+            // Another version of the same contract: calls are allowed per method, by wire identifier.
+            _supportedMethods = [.. ack.MethodIds];
+        }
+    }
+
+    /// <summary>Sends a call and waits for its result. Called by generated proxies.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<TResult> InvokeAsync<TArguments, TResult, TResultCodec>(uint methodId, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IPayloadCodec<TArguments>
+        where TResultCodec : IPayloadCodec<TResult>
+    {
+        var call = StartCall(methodId, cancellationToken);
+        var reply = default(PayloadBuffer);
+        try
+        {
+            await _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, methodId, arguments).ConfigureAwait(false);
+            call.RegisterCancellation(cancellationToken);
+            reply = await call.WaitAsync().ConfigureAwait(false);
+            return DecodeResult<TResult, TResultCodec>(reply, call.Method);
+        }
+        finally
+        {
+            EndCall(call);
+            reply.Return();
+        }
+    }
+
+    /// <summary>Sends a call without a result and waits for it to complete. Called by generated proxies.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask InvokeAsync<TArguments>(uint methodId, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IPayloadCodec<TArguments>
+    {
+        var call = StartCall(methodId, cancellationToken);
+        var reply = default(PayloadBuffer);
+        try
+        {
+            await _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, methodId, arguments).ConfigureAwait(false);
+            call.RegisterCancellation(cancellationToken);
+            reply = await call.WaitAsync().ConfigureAwait(false);
+            if (reply.Length != 0)
+            {
+                throw new ServiceConnectionException(ConnectionCloseReason.ProtocolViolationByPeer,
+                    $"The service answered '{call.Method.Name}', which returns no value, with {reply.Length} bytes.");
+            }
+        }
+        finally
+        {
+            EndCall(call);
+            reply.Return();
+        }
+    }
+
+    private static TResult DecodeResult<TResult, TResultCodec>(PayloadBuffer reply, MethodDescriptor method)
+        where TResultCodec : IPayloadCodec<TResult>
+    {
+        try
+        {
+            using var state = MemoryPackReaderOptionalStatePool.Rent(null);
+            var reader = new MemoryPackReader(reply.Memory.Span, state);
+            var result = TResultCodec.Read(ref reader, reply.Memory);
+            WireFormat.EnsureConsumed(ref reader);
+            return result;
+        }
+        catch (Exception ex) when (ex is MemoryPackSerializationException or MalformedMessageException)
+        {
+            throw new MalformedMessageException(
+                $"The result of '{method.Name}' could not be decoded: {ex.Message} The service probably runs a contract whose result type has another shape.", ex);
+        }
+    }
+
+    private PendingCall StartCall(uint methodId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var channel = _channel ?? throw new InvalidOperationException("The connection is not connected.");
+        if (!Contract.TryGetMethod(methodId, out var method))
+        {
+            throw new ArgumentOutOfRangeException(nameof(methodId), methodId, $"Method id {methodId:x8} is not part of '{Contract.Name}'.");
+        }
+
+        if (_supportedMethods is not null && !_supportedMethods.Contains(methodId))
+        {
+            throw new ServiceMethodNotSupportedException(Contract.Name, method.Signature);
+        }
+
+        if (channel.IsClosed)
+        {
+            throw CreateClosedException(method);
+        }
+
+        if (_shutdownDetail is { } detail)
+        {
+            throw new ServiceConnectionException(ConnectionCloseReason.HostShuttingDown,
+                $"The service for '{Contract.Name}' is shutting down ({detail}) and accepts no new calls; '{method.Name}' was not sent. Reconnect once it is back.");
+        }
+
+        var call = _pool.Rent();
+        lock (_calls)
+        {
+            uint id;
+            do
+            {
+                id = unchecked(++_nextCallId);
+            }
+            while (id == 0 || _calls.ContainsKey(id));
+
+            call.Start(this, id, method);
+            _calls.Add(id, call);
+        }
+
+        // Closed between the check above and the registration: OnClosed may have missed this call.
+        if (channel.IsClosed)
+        {
+            call.TrySetException(CreateClosedException(method));
+        }
+
+        return call;
+    }
+
+    private void EndCall(PendingCall call)
+    {
+        lock (_calls)
+        {
+            _calls.Remove(call.Id);
+        }
+
+        // A reply that raced a cancellation was refused by the call; it stays with the read loop, which returns it.
+        _pool.Return(call);
+    }
+
+    internal void SendCancel(uint callId)
+    {
+        var channel = _channel;
+        if (channel is null || channel.IsClosed)
+        {
+            return;
+        }
+
+        _ = SendCancelCoreAsync(channel, callId);
+
+        static async Task SendCancelCoreAsync(FrameChannel channel, uint callId)
+        {
+            try
+            {
+                await channel.SendEmptyAsync(FrameKind.Cancel, callId, 0).ConfigureAwait(false);
+            }
+            catch (ContractGenException)
+            {
+                // The connection closed meanwhile: the service cancels every call of a closed connection anyway.
+            }
+        }
+    }
+
+    void IFrameHandler.OnFrame(in FrameHeader header, PayloadBuffer payload)
+    {
+        switch (header.Kind)
+        {
+            case FrameKind.HelloAck:
+                try
+                {
+                    if (_helloAck.Task.IsCompleted)
+                    {
+                        throw new MalformedMessageException("The service sent a second handshake answer.");
+                    }
+
+                    _helloAck.TrySetResult(Decode<HelloAckMessage>(payload, "handshake answer"));
+                }
+                finally
+                {
+                    payload.Return();
+                }
+
+                break;
+
+            case FrameKind.Reply:
+                if (FindCall(header.CallId) is not { } replied || !replied.TrySetResult(payload))
+                {
+                    // The caller gave up (cancelled) before the reply arrived.
+                    payload.Return();
+                }
+
+                break;
+
+            case FrameKind.Error:
+                ErrorMessage error;
+                try
+                {
+                    error = Decode<ErrorMessage>(payload, "error");
+                }
+                finally
+                {
+                    payload.Return();
+                }
+
+                if (FindCall(header.CallId) is { } failed)
+                {
+                    failed.TrySetException(CreateRemoteException(error, failed.Method));
+                }
+
+                break;
+
+            case FrameKind.GoAway:
+                GoAwayMessage goAway;
+                try
+                {
+                    goAway = Decode<GoAwayMessage>(payload, "go-away notice");
+                }
+                finally
+                {
+                    payload.Return();
+                }
+
+                if (header.MethodId == (uint)GoAwayReason.ShuttingDown)
+                {
+                    _shutdownDetail = goAway.Detail;
+                }
+                else
+                {
+                    _ = _channel!.CloseAsync(ConnectionCloseReason.RejectedByPeer, goAway.Detail);
+                }
+
+                break;
+
+            default:
+                payload.Return();
+                throw new MalformedMessageException($"A service must not send {header.Kind} frames.");
+        }
+    }
+
+    void IFrameHandler.OnClosed(ConnectionCloseReason reason, string detail, Exception? exception)
+    {
+        _helloAck.TrySetException(new ServiceConnectionException(
+            reason == ConnectionCloseReason.PeerClosed ? ConnectionCloseReason.HandshakeFailed : reason,
+            $"The connection closed during the handshake for '{Contract.Name}': {detail}. The endpoint may not be a ContractGen service, or it refused this client.",
+            exception));
+
+        PendingCall[] calls;
+        lock (_calls)
+        {
+            calls = [.. _calls.Values];
+        }
+
+        foreach (var call in calls)
+        {
+            call.TrySetException(CreateClosedException(call.Method));
+        }
+    }
+
+    private PendingCall? FindCall(uint callId)
+    {
+        lock (_calls)
+        {
+            return _calls.GetValueOrDefault(callId);
+        }
+    }
+
+    private static T Decode<T>(PayloadBuffer payload, string what)
+        where T : IPayloadCodec<T>
+    {
+        try
+        {
+            using var state = MemoryPackReaderOptionalStatePool.Rent(null);
+            var reader = new MemoryPackReader(payload.Memory.Span, state);
+            return T.Read(ref reader, payload.Memory);
+        }
+        catch (MemoryPackSerializationException ex)
+        {
+            throw new MalformedMessageException($"The service sent a {what} that could not be decoded: {ex.Message}", ex);
+        }
+    }
+
+    private Exception CreateRemoteException(in ErrorMessage error, MethodDescriptor method) => error.Code switch
+    {
+        ErrorCode.RemoteFault => new RemoteFaultException(method.Name, error.TypeName, error.Message, error.StackTrace),
+        ErrorCode.MethodNotFound => new ServiceMethodNotSupportedException(Contract.Name, method.Signature),
+        ErrorCode.BadRequest => new MessageRejectedException(method.Name, error.Message),
+        ErrorCode.ShuttingDown => new ServiceConnectionException(ConnectionCloseReason.HostShuttingDown,
+            $"The service for '{Contract.Name}' is shutting down and cancelled '{method.Name}' before it completed: {error.Message}"),
+        _ => new RemoteFaultException(method.Name, error.TypeName, $"(unknown error code {(byte)error.Code}) {error.Message}", error.StackTrace),
+    };
+
+    private ServiceConnectionException CreateClosedException(MethodDescriptor method)
+    {
+        var channel = _channel!;
+        var reason = channel.CloseReason;
+        var detail = channel.CloseDetail;
+        var contract = Contract.Name;
+        var message = reason switch
+        {
+            ConnectionCloseReason.LocalDispose =>
+                $"The connection to '{contract}' was disposed by this process while '{method.Name}' was in flight.",
+            ConnectionCloseReason.PeerClosed when _shutdownDetail is not null =>
+                $"The service for '{contract}' shut down ({_shutdownDetail}) before '{method.Name}' completed. Reconnect once it is back.",
+            ConnectionCloseReason.PeerClosed =>
+                $"The service for '{contract}' closed the connection while '{method.Name}' was in flight ({detail}); the service process may have exited or crashed. The call may or may not have run.",
+            ConnectionCloseReason.HostShuttingDown =>
+                $"The service for '{contract}' is shutting down; '{method.Name}' did not complete.",
+            ConnectionCloseReason.ProtocolViolationByPeer =>
+                $"This client closed the connection to '{contract}' because the service broke the protocol: {detail}.",
+            ConnectionCloseReason.RejectedByPeer =>
+                $"The service for '{contract}' closed the connection because it rejected a message from this client as a protocol violation: {detail}.",
+            _ => $"The connection to '{contract}' failed while '{method.Name}' was in flight: {detail}.",
+        };
+        var effective = reason == ConnectionCloseReason.PeerClosed && _shutdownDetail is not null ? ConnectionCloseReason.HostShuttingDown : reason;
+        return new ServiceConnectionException(effective, message, channel.CloseException);
+    }
+
+    /// <summary>Closes the connection. Calls still in flight fail with <see cref="ConnectionCloseReason.LocalDispose"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_channel is { } channel)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>A connection bound to the contract <typeparamref name="TContract"/>, with its generated proxy.</summary>
+/// <typeparam name="TContract">The contract interface.</typeparam>
+public sealed class ServiceConnection<TContract> : ServiceConnection
+    where TContract : class
+{
+    internal ServiceConnection(ContractDescriptor<TContract> contract, ServiceConnectionOptions? options)
+        : base(contract, options)
+    {
+        Proxy = contract.CreateProxy(this);
+    }
+
+    /// <summary>The generated proxy: call the contract's methods on it. Safe to use from many threads at once.</summary>
+    public TContract Proxy { get; }
+}

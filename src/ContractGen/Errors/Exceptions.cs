@@ -1,0 +1,188 @@
+namespace ContractGen;
+
+/// <summary>The base of every exception ContractGen throws for a condition a caller can meet at run time.</summary>
+public abstract class ContractGenException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected ContractGenException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>Why a connection ended. Every call that was in flight fails with a <see cref="ServiceConnectionException"/> carrying this reason.</summary>
+public enum ConnectionCloseReason
+{
+    /// <summary>The connection is still open.</summary>
+    None = 0,
+
+    /// <summary>This side disposed the connection.</summary>
+    LocalDispose,
+
+    /// <summary>The other side closed the connection without saying why (it exited or crashed).</summary>
+    PeerClosed,
+
+    /// <summary>The service is shutting down and announced it.</summary>
+    HostShuttingDown,
+
+    /// <summary>The other side sent something that breaks the protocol; this side closed the connection.</summary>
+    ProtocolViolationByPeer,
+
+    /// <summary>The other side rejected a message from this side as a protocol violation and closed the connection.</summary>
+    RejectedByPeer,
+
+    /// <summary>The transport failed (for example a socket error).</summary>
+    TransportError,
+
+    /// <summary>The handshake failed: the service does not serve this contract or speaks another protocol version.</summary>
+    HandshakeFailed,
+
+    /// <summary>Connecting did not complete within the configured timeout.</summary>
+    ConnectTimeout,
+
+    /// <summary>No connection could be made to the endpoint.</summary>
+    ConnectFailed,
+}
+
+/// <summary>
+/// A connection could not be made, or ended while calls were in flight. <see cref="Reason"/> says why and whose side
+/// ended it; the message says what to do.
+/// </summary>
+public class ServiceConnectionException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public ServiceConnectionException(ConnectionCloseReason reason, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Reason = reason;
+    }
+
+    /// <summary>Why the connection ended.</summary>
+    public ConnectionCloseReason Reason { get; }
+
+    /// <summary>Whether the other side ended the connection (as opposed to this side or the transport).</summary>
+    public bool ClosedByPeer => Reason is ConnectionCloseReason.PeerClosed or ConnectionCloseReason.HostShuttingDown
+        or ConnectionCloseReason.RejectedByPeer or ConnectionCloseReason.HandshakeFailed;
+}
+
+/// <summary>The service at the endpoint does not serve the contract the client asked for.</summary>
+public sealed class ContractMismatchException : ServiceConnectionException
+{
+    /// <summary>Creates the exception.</summary>
+    public ContractMismatchException(string localContract, ulong localFingerprint, string remoteDescription, string message)
+        : base(ConnectionCloseReason.HandshakeFailed, message)
+    {
+        LocalContract = localContract;
+        LocalFingerprint = localFingerprint;
+        RemoteDescription = remoteDescription;
+    }
+
+    /// <summary>The contract this side asked for.</summary>
+    public string LocalContract { get; }
+
+    /// <summary>The fingerprint of this side's contract.</summary>
+    public ulong LocalFingerprint { get; }
+
+    /// <summary>What the other side serves, as it described it.</summary>
+    public string RemoteDescription { get; }
+}
+
+/// <summary>The service's implementation threw. The remote exception's type and message travel; its stack trace only if the host opts in.</summary>
+public sealed class RemoteFaultException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public RemoteFaultException(string method, string remoteExceptionType, string remoteMessage, string? remoteStackTrace)
+        : base($"The service's implementation of '{method}' threw {remoteExceptionType}: {remoteMessage}")
+    {
+        Method = method;
+        RemoteExceptionType = remoteExceptionType;
+        RemoteMessage = remoteMessage;
+        RemoteStackTrace = remoteStackTrace;
+    }
+
+    /// <summary>The contract method that failed.</summary>
+    public string Method { get; }
+
+    /// <summary>The full type name of the exception thrown in the service.</summary>
+    public string RemoteExceptionType { get; }
+
+    /// <summary>The message of the exception thrown in the service.</summary>
+    public string RemoteMessage { get; }
+
+    /// <summary>The service-side stack trace, when the host sets <see cref="ServiceHostOptions.IncludeExceptionDetails"/>; otherwise <see langword="null"/>.</summary>
+    public string? RemoteStackTrace { get; }
+}
+
+/// <summary>The service does not implement a method of this client's contract (it runs an older or different version).</summary>
+public sealed class ServiceMethodNotSupportedException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public ServiceMethodNotSupportedException(string contract, string method)
+        : base($"The service for '{contract}' does not support '{method}': it runs another version of the contract. Update the service, or check for support before calling.")
+    {
+        Contract = contract;
+        Method = method;
+    }
+
+    /// <summary>The contract's wire name.</summary>
+    public string Contract { get; }
+
+    /// <summary>The method's wire signature.</summary>
+    public string Method { get; }
+}
+
+/// <summary>A message is larger than the frame limit that applies to it; nothing was sent.</summary>
+public sealed class MessageTooLargeException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public MessageTooLargeException(long size, long limit, string what)
+        : base($"{what} is {size} bytes, larger than the limit of {limit} bytes. Send less data per call, or raise MaxFrameSize on both the host and the client.")
+    {
+        Size = size;
+        Limit = limit;
+    }
+
+    /// <summary>The encoded size of the message.</summary>
+    public long Size { get; }
+
+    /// <summary>The limit it exceeded.</summary>
+    public long Limit { get; }
+}
+
+/// <summary>The service rejected a call's arguments because they could not be decoded (the client and service disagree on a type's shape).</summary>
+public sealed class MessageRejectedException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public MessageRejectedException(string method, string reason)
+        : base($"The service rejected the call to '{method}': {reason}")
+    {
+        Method = method;
+    }
+
+    /// <summary>The contract method whose message was rejected.</summary>
+    public string Method { get; }
+}
+
+/// <summary>A contract interface has no generated code: it is not marked <see cref="ServiceContractAttribute"/>, is not partial, or the generator is not referenced.</summary>
+public sealed class ContractNotGeneratedException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public ContractNotGeneratedException(Type contractType)
+        : base($"No ContractGen code was generated for '{contractType.FullName}'. Mark it [ServiceContract], make it partial, fix any CGEN diagnostics, and make sure the project references ContractGen.Generator as an analyzer.")
+    {
+        ContractType = contractType;
+    }
+
+    /// <summary>The interface that has no generated code.</summary>
+    public Type ContractType { get; }
+}
+
+/// <summary>A received message could not be decoded. The receiving side treats the sender as misbehaving.</summary>
+public sealed class MalformedMessageException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public MalformedMessageException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

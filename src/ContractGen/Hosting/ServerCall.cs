@@ -1,0 +1,175 @@
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using ContractGen.Protocol;
+using MemoryPack;
+
+namespace ContractGen;
+
+/// <summary>
+/// One call being served. Generated dispatchers read its arguments and send its reply through it; the host owns
+/// its lifetime. Instances are pooled: never keep one after the dispatcher's task has completed.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Pooled: the token source is reset for reuse, or disposed when it cannot be.")]
+public sealed class ServerCall : IThreadPoolWorkItem
+{
+    private static readonly ContextCallback s_run = static state => ((ServerCall)state!).Run();
+
+    private readonly Action _onDispatchCompleted;
+    private ServerConnection? _connection;
+    private PayloadBuffer _payload;
+    private CancellationTokenSource? _cancellation;
+    private bool _canceled;
+    private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _dispatch;
+
+    internal ServerCall()
+    {
+        _onDispatchCompleted = OnDispatchCompleted;
+    }
+
+    /// <summary>The call's id on its connection.</summary>
+    public uint CallId { get; private set; }
+
+    /// <summary>The wire identifier of the method being called.</summary>
+    public uint MethodId { get; private set; }
+
+    internal MethodDescriptor Method { get; private set; } = null!;
+
+    /// <summary>
+    /// Cancelled when the client cancels the call, the client disconnects, or the host's shutdown timeout expires.
+    /// </summary>
+    public CancellationToken CancellationToken
+    {
+        get
+        {
+            // Created only for methods that take a token, so calls without one cost no token source.
+            lock (this)
+            {
+                if (_cancellation is null)
+                {
+                    _cancellation = new CancellationTokenSource();
+                    if (_canceled)
+                    {
+                        _cancellation.Cancel();
+                    }
+                }
+
+                return _cancellation.Token;
+            }
+        }
+    }
+
+    internal void Start(ServerConnection connection, uint callId, MethodDescriptor method, PayloadBuffer payload)
+    {
+        _connection = connection;
+        CallId = callId;
+        MethodId = method.Id;
+        Method = method;
+        _payload = payload;
+    }
+
+    /// <summary>Decodes the call's arguments. Called by generated dispatchers.</summary>
+    /// <exception cref="MalformedMessageException">The payload does not decode as the method's arguments.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public TArguments ReadArguments<TArguments>()
+        where TArguments : IPayloadCodec<TArguments>
+    {
+        var memory = _payload.Memory;
+        try
+        {
+            using var state = MemoryPackReaderOptionalStatePool.Rent(null);
+            var reader = new MemoryPackReader(memory.Span, state);
+            var arguments = TArguments.Read(ref reader, memory);
+            WireFormat.EnsureConsumed(ref reader);
+            return arguments;
+        }
+        catch (MemoryPackSerializationException ex)
+        {
+            throw new MalformedMessageException($"The arguments of '{Method.Name}' could not be decoded: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Sends the call's result. Called by generated dispatchers.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ValueTask ReplyAsync<TResult, TResultCodec>(TResult result)
+        where TResultCodec : IPayloadCodec<TResult>
+        => _connection!.Channel.SendAsync<TResult, TResultCodec>(FrameKind.Reply, CallId, MethodId, result);
+
+    /// <summary>Reports completion of a call that has no result. Called by generated dispatchers.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ValueTask ReplyAsync() => _connection!.Channel.SendEmptyAsync(FrameKind.Reply, CallId, MethodId);
+
+    internal void Cancel()
+    {
+        CancellationTokenSource? cancellation;
+        lock (this)
+        {
+            _canceled = true;
+            cancellation = _cancellation;
+        }
+
+        cancellation?.Cancel();
+    }
+
+    /// <summary>Runs the call on the thread pool, in the connection's execution context (which carries <see cref="ServiceCallContext"/>).</summary>
+    void IThreadPoolWorkItem.Execute() => ExecutionContext.Run(_connection!.ExecutionContext, s_run, this);
+
+    /// <summary>Starts the dispatcher and arranges for completion without allocating when it finishes asynchronously.</summary>
+    internal void Run()
+    {
+        ValueTask dispatch;
+        try
+        {
+            dispatch = _connection!.Dispatcher.DispatchAsync(this);
+        }
+        catch (Exception ex)
+        {
+            dispatch = ValueTask.FromException(ex);
+        }
+
+        _dispatch = dispatch.ConfigureAwait(false).GetAwaiter();
+        if (_dispatch.IsCompleted)
+        {
+            OnDispatchCompleted();
+        }
+        else
+        {
+            _dispatch.UnsafeOnCompleted(_onDispatchCompleted);
+        }
+    }
+
+    private void OnDispatchCompleted()
+    {
+        Exception? failure = null;
+        try
+        {
+            _dispatch.GetResult();
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        _dispatch = default;
+        _connection!.CompleteCall(this, failure);
+    }
+
+    /// <summary>Releases the payload and token source for reuse.</summary>
+    internal void Reset()
+    {
+        _payload.Return();
+        _payload = default;
+        lock (this)
+        {
+            if (_cancellation is not null && !_cancellation.TryReset())
+            {
+                _cancellation.Dispose();
+                _cancellation = null;
+            }
+
+            _canceled = false;
+        }
+
+        _connection = null;
+        Method = null!;
+    }
+}

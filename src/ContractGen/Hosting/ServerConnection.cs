@@ -1,0 +1,328 @@
+using ContractGen.Protocol;
+using ContractGen.Transports;
+using MemoryPack;
+using Microsoft.Extensions.Logging;
+
+namespace ContractGen;
+
+/// <summary>The service side of one client connection: handshake, call bookkeeping, errors back to the client.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The handshake timer is disposed when the handshake completes or the connection closes.")]
+internal sealed class ServerConnection : IFrameHandler
+{
+    private readonly ServiceHost _host;
+    private readonly Dictionary<uint, ServerCall> _calls = [];
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _handshakeTimeout = new();
+    private ServiceDispatcher? _dispatcher;
+    private ServiceCallContext? _context;
+    private ExecutionContext? _executionContext;
+    private bool _shuttingDown;
+
+    public ServerConnection(ServiceHost host, ITransport transport, long id)
+    {
+        _host = host;
+        Id = id;
+        Channel = new FrameChannel(transport, this, host.Options.MaxFrameSize);
+    }
+
+    public long Id { get; }
+
+    public FrameChannel Channel { get; }
+
+    public ServiceDispatcher Dispatcher => _dispatcher!;
+
+    public ExecutionContext ExecutionContext => _executionContext!;
+
+    private ILogger Logger => _host.Logger;
+
+    public void Start()
+    {
+        _handshakeTimeout.Token.UnsafeRegister(static state =>
+        {
+            var connection = (ServerConnection)state!;
+            if (connection._dispatcher is null)
+            {
+                _ = connection.Channel.CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer,
+                    $"no handshake within {connection._host.Options.HandshakeTimeout}", null, GoAwayReason.ProtocolViolation);
+            }
+        }, this);
+        _handshakeTimeout.CancelAfter(_host.Options.HandshakeTimeout);
+        Channel.Start();
+    }
+
+    /// <summary>Announces shutdown: calls in flight go on, new calls are refused.</summary>
+    public async ValueTask BeginShutdownAsync()
+    {
+        lock (_calls)
+        {
+            _shuttingDown = true;
+            if (_calls.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        try
+        {
+            await Channel.SendGoAwayAsync(GoAwayReason.ShuttingDown, "the host is stopping").ConfigureAwait(false);
+        }
+        catch (ContractGenException)
+        {
+            // Already closed; nothing to announce.
+        }
+    }
+
+    /// <summary>Completes when no call is in flight after <see cref="BeginShutdownAsync"/>.</summary>
+    public Task Drained => _drained.Task;
+
+    public void CancelAllCalls()
+    {
+        ServerCall[] calls;
+        lock (_calls)
+        {
+            calls = [.. _calls.Values];
+        }
+
+        foreach (var call in calls)
+        {
+            call.Cancel();
+        }
+    }
+
+    void IFrameHandler.OnFrame(in FrameHeader header, PayloadBuffer payload)
+    {
+        switch (header.Kind)
+        {
+            case FrameKind.Hello when _dispatcher is null:
+                OnHello(payload);
+                break;
+
+            case FrameKind.Request when _dispatcher is not null:
+                OnRequest(header, payload);
+                break;
+
+            case FrameKind.Cancel when _dispatcher is not null:
+                payload.Return();
+                ServerCall? call;
+                lock (_calls)
+                {
+                    call = _calls.GetValueOrDefault(header.CallId);
+                }
+
+                call?.Cancel();
+                break;
+
+            case FrameKind.GoAway:
+                payload.Return();
+                _ = Channel.CloseAsync(ConnectionCloseReason.PeerClosed, "the client said goodbye");
+                break;
+
+            default:
+                payload.Return();
+                throw new MalformedMessageException(_dispatcher is null
+                    ? $"the client sent a {header.Kind} frame before its handshake"
+                    : $"a client must not send {header.Kind} frames");
+        }
+    }
+
+    private void OnHello(PayloadBuffer payload)
+    {
+        HelloMessage hello;
+        try
+        {
+            using var state = MemoryPackReaderOptionalStatePool.Rent(null);
+            var reader = new MemoryPackReader(payload.Memory.Span, state);
+            hello = HelloMessage.Read(ref reader, payload.Memory);
+        }
+        catch (MemoryPackSerializationException ex)
+        {
+            throw new MalformedMessageException("the handshake could not be decoded: " + ex.Message, ex);
+        }
+        finally
+        {
+            payload.Return();
+        }
+
+        if (hello.Version != ProtocolConstants.Version)
+        {
+            RefuseHello(HelloStatus.UnsupportedVersion, $"this host speaks protocol version {ProtocolConstants.Version} only");
+            Logger.HandshakeRefused(Id, hello.ContractName, "protocol version " + hello.Version);
+            return;
+        }
+
+        if (!_host.TryGetDispatcher(hello.ContractName, out var dispatcher))
+        {
+            RefuseHello(HelloStatus.UnknownContract, _host.DescribeContracts());
+            Logger.HandshakeRefused(Id, hello.ContractName, "contract not served");
+            return;
+        }
+
+        var contract = dispatcher.Contract;
+        _context = new ServiceCallContext(contract, Channel.Transport.PeerCredentials, Id);
+
+        // Every call of this connection runs in an execution context that carries its ServiceCallContext; setting
+        // it once here costs nothing per call.
+        var previous = ServiceCallContext.Current;
+        ServiceCallContext.Current = _context;
+        _executionContext = ExecutionContext.Capture();
+        ServiceCallContext.Current = previous;
+
+        Channel.MaxOutgoingPayload = hello.MaxReplySize;
+        _dispatcher = dispatcher;
+        _handshakeTimeout.Dispose();
+        var ack = new HelloAckMessage(HelloStatus.Accepted, ProtocolConstants.Version, contract.Name, contract.Fingerprint,
+            [.. contract.Methods.Select(m => m.Id)], _host.Options.MaxFrameSize, string.Empty);
+        _ = SendAndObserveAsync(Channel.SendAsync<HelloAckMessage, HelloAckMessage>(FrameKind.HelloAck, 0, 0, ack));
+        if (hello.Fingerprint != contract.Fingerprint)
+        {
+            Logger.VersionSkew(Id, contract.Name, hello.Fingerprint, contract.Fingerprint);
+        }
+
+        Logger.ClientConnected(Id, contract.Name, _context.Caller?.ProcessId, _context.Caller?.UserId);
+    }
+
+    private void RefuseHello(HelloStatus status, string detail)
+    {
+        var ack = new HelloAckMessage(status, ProtocolConstants.Version, string.Empty, 0, [], 0, detail);
+        _ = RefuseCoreAsync(ack);
+
+        async Task RefuseCoreAsync(HelloAckMessage ack)
+        {
+            try
+            {
+                await Channel.SendAsync<HelloAckMessage, HelloAckMessage>(FrameKind.HelloAck, 0, 0, ack).ConfigureAwait(false);
+            }
+            catch (ContractGenException)
+            {
+            }
+
+            await Channel.CloseAsync(ConnectionCloseReason.HandshakeFailed, "handshake refused: " + detail).ConfigureAwait(false);
+        }
+    }
+
+    private void OnRequest(in FrameHeader header, PayloadBuffer payload)
+    {
+        if (!_dispatcher!.Contract.TryGetMethod(header.MethodId, out var method))
+        {
+            payload.Return();
+            SendError(header.CallId, header.MethodId, new ErrorMessage(ErrorCode.MethodNotFound, string.Empty,
+                $"method id {header.MethodId:x8} is not part of this service's version of '{_dispatcher.Contract.Name}'", null));
+            return;
+        }
+
+        var call = _host.RentCall();
+        call.Start(this, header.CallId, method, payload);
+        lock (_calls)
+        {
+            if (_shuttingDown)
+            {
+                call.Reset();
+                _host.ReturnCall(call);
+                SendError(header.CallId, header.MethodId, new ErrorMessage(ErrorCode.ShuttingDown, string.Empty, "the host is stopping", null));
+                return;
+            }
+
+            if (!_calls.TryAdd(header.CallId, call))
+            {
+                call.Reset();
+                _host.ReturnCall(call);
+                throw new MalformedMessageException($"the client reused call id {header.CallId} while that call was still in flight");
+            }
+        }
+
+        if (_host.Options.InlineDispatch)
+        {
+            call.Run();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+        }
+    }
+
+    /// <summary>Called by a call when its dispatcher task has finished, successfully or not.</summary>
+    internal void CompleteCall(ServerCall call, Exception? failure)
+    {
+        if (failure is not null)
+        {
+            HandleFailure(call, failure);
+        }
+
+        bool drained;
+        lock (_calls)
+        {
+            _calls.Remove(call.CallId);
+            drained = _shuttingDown && _calls.Count == 0;
+        }
+
+        call.Reset();
+        _host.ReturnCall(call);
+        if (drained)
+        {
+            _drained.TrySetResult();
+        }
+    }
+
+    private void HandleFailure(ServerCall call, Exception failure)
+    {
+        var method = call.Method.Name;
+        switch (failure)
+        {
+            case MalformedMessageException malformed:
+                Logger.MalformedRequest(Id, _dispatcher!.Contract.Name, method, malformed.Message);
+                _ = Channel.CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer, malformed.Message, malformed, GoAwayReason.ProtocolViolation);
+                break;
+
+            case OperationCanceledException when Channel.IsClosed:
+                // The client is gone; there is nobody to tell.
+                break;
+
+            case OperationCanceledException when _shuttingDown:
+                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.ShuttingDown, failure.GetType().FullName!, "the host stopped before the call completed", null));
+                break;
+
+            case ServiceConnectionException when Channel.IsClosed:
+                break;
+
+            default:
+                Logger.CallFailed(Id, _dispatcher!.Contract.Name, method, failure);
+                var includeDetails = _host.Options.IncludeExceptionDetails;
+                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.RemoteFault, failure.GetType().FullName ?? failure.GetType().Name,
+                    failure.Message, includeDetails ? failure.StackTrace : null));
+                break;
+        }
+    }
+
+    private void SendError(uint callId, uint methodId, ErrorMessage error)
+        => _ = SendAndObserveAsync(Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, error));
+
+    private static async Task SendAndObserveAsync(ValueTask send)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (ContractGenException)
+        {
+            // The connection closed; its close reason is already recorded and logged.
+        }
+    }
+
+    void IFrameHandler.OnClosed(ConnectionCloseReason reason, string detail, Exception? exception)
+    {
+        if (reason == ConnectionCloseReason.ProtocolViolationByPeer)
+        {
+            Logger.ProtocolViolation(Id, _context?.Caller?.ProcessId, _context?.Caller?.UserId, detail);
+        }
+        else
+        {
+            Logger.ClientDisconnected(Id, reason, detail);
+        }
+
+        _handshakeTimeout.Dispose();
+
+        // The client cannot receive results any more: let the work stop early.
+        CancelAllCalls();
+        _host.OnConnectionClosed(this);
+    }
+}

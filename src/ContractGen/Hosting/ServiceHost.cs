@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using ContractGen.Protocol;
+using ContractGen.Transports;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ContractGen;
+
+/// <summary>
+/// Serves one or more contracts on an endpoint: accepts connections, runs each call through its generated
+/// dispatcher, and shuts down gracefully.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var host = new ServiceHost(new ServiceHostOptions(), loggerFactory);
+/// host.AddService&lt;IClock&gt;(new Clock());
+/// await host.StartAsync(ServiceEndpoint.UnixSocket("/run/clock/clock.sock"));
+/// await host.Completion; // until StopAsync
+/// </code>
+/// </example>
+public sealed class ServiceHost : IAsyncDisposable
+{
+    private const int MaxPooledCalls = 1024;
+
+    private readonly Dictionary<string, ServiceDispatcher> _dispatchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
+    private readonly ConcurrentQueue<ServerCall> _callPool = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ITransportListener? _listener;
+    private Task? _acceptLoop;
+    private long _nextConnectionId;
+    private int _pooledCalls;
+    private int _state; // 0 created, 1 started, 2 stopping, 3 stopped
+
+    /// <summary>Creates a host.</summary>
+    /// <param name="options">Limits and timeouts; defaults when <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Where the host logs connections, refused handshakes, failed calls and misbehaving peers.</param>
+    public ServiceHost(ServiceHostOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options ?? new ServiceHostOptions();
+        Options.Validate();
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ContractGen.ServiceHost");
+    }
+
+    /// <summary>The host's settings.</summary>
+    public ServiceHostOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>How many client connections are open.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    /// <summary>Completes when the host has stopped.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Serves <typeparamref name="TContract"/> with <paramref name="implementation"/> (one instance for every call).</summary>
+    /// <exception cref="InvalidOperationException">The host has started, or already serves a contract with the same name.</exception>
+    public ServiceHost AddService<TContract>(TContract implementation)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(implementation);
+        return AddDispatcher(ContractRegistry.Get<TContract>().CreateDispatcher(implementation));
+    }
+
+    /// <summary>Serves a contract through a dispatcher created by generated code.</summary>
+    public ServiceHost AddDispatcher(ServiceDispatcher dispatcher)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        if (Volatile.Read(ref _state) != 0)
+        {
+            throw new InvalidOperationException("Services must be added before the host starts.");
+        }
+
+        if (!_dispatchers.TryAdd(dispatcher.Contract.Name, dispatcher))
+        {
+            throw new InvalidOperationException($"The host already serves a contract named '{dispatcher.Contract.Name}'.");
+        }
+
+        return this;
+    }
+
+    /// <summary>Starts listening on <paramref name="endpoint"/> and accepting clients.</summary>
+    public async Task StartAsync(ServiceEndpoint endpoint, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        if (_dispatchers.Count == 0)
+        {
+            throw new InvalidOperationException("Add at least one service with AddService before starting the host.");
+        }
+
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The host has already been started.");
+        }
+
+        _listener = await endpoint.ListenAsync(cancellationToken).ConfigureAwait(false);
+        Logger.Listening(endpoint.ToString() ?? string.Empty, DescribeContracts());
+        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Stops accepting clients, tells connected clients the host is stopping, lets calls in flight finish within
+    /// <see cref="ServiceHostOptions.ShutdownTimeout"/> (or until <paramref name="cancellationToken"/> fires), then
+    /// cancels what is left and closes every connection.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+        {
+            await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            if (_listener is not null)
+            {
+                await _listener.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (_acceptLoop is not null)
+            {
+                await _acceptLoop.ConfigureAwait(false);
+            }
+
+            var connections = _connections.Values.ToArray();
+            await Task.WhenAll(connections.Select(c => c.BeginShutdownAsync().AsTask())).ConfigureAwait(false);
+            var drained = Task.WhenAll(connections.Select(c => c.Drained));
+            try
+            {
+                await drained.WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                Logger.ShutdownTimedOut(connections.Length);
+                foreach (var connection in connections)
+                {
+                    connection.CancelAllCalls();
+                }
+
+                // Give cancelled calls a moment to send their answers before the connections close under them.
+                await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            }
+
+            foreach (var connection in _connections.Values.ToArray())
+            {
+                await connection.Channel.CloseAsync(ConnectionCloseReason.HostShuttingDown, "the host stopped").ConfigureAwait(false);
+                await connection.Channel.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _state, 3);
+            Logger.Stopped();
+            _completion.TrySetResult();
+        }
+    }
+
+    /// <summary>Stops the host (see <see cref="StopAsync(CancellationToken)"/>).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _state) == 0)
+        {
+            Volatile.Write(ref _state, 3);
+            _completion.TrySetResult();
+        }
+        else
+        {
+            await StopAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            ITransport transport;
+            try
+            {
+                transport = await _listener!.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // One failed accept (for example, out of file descriptors) must not end the service.
+                Logger.AcceptFailed(ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            if (_connections.Count >= Options.MaxConnections)
+            {
+                Logger.ConnectionRefused(Options.MaxConnections, transport.PeerCredentials?.ProcessId, transport.PeerCredentials?.UserId);
+                await transport.DisposeAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            var connection = new ServerConnection(this, transport, Interlocked.Increment(ref _nextConnectionId));
+            _connections[connection.Id] = connection;
+            connection.Start();
+        }
+    }
+
+    internal bool TryGetDispatcher(string contractName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServiceDispatcher? dispatcher)
+        => _dispatchers.TryGetValue(contractName, out dispatcher);
+
+    internal string DescribeContracts()
+        => string.Join(", ", _dispatchers.Values.Select(d => $"'{d.Contract.Name}' (fingerprint {d.Contract.Fingerprint:x16})"));
+
+    internal void OnConnectionClosed(ServerConnection connection)
+    {
+        if (_connections.TryRemove(connection.Id, out _) && Volatile.Read(ref _state) == 1)
+        {
+            _ = connection.Channel.DisposeAsync().AsTask();
+        }
+    }
+
+    internal ServerCall RentCall()
+    {
+        if (_callPool.TryDequeue(out var call))
+        {
+            Interlocked.Decrement(ref _pooledCalls);
+            return call;
+        }
+
+        return new ServerCall();
+    }
+
+    internal void ReturnCall(ServerCall call)
+    {
+        if (Interlocked.Increment(ref _pooledCalls) <= MaxPooledCalls)
+        {
+            _callPool.Enqueue(call);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooledCalls);
+        }
+    }
+}

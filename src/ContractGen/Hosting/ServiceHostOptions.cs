@@ -1,0 +1,57 @@
+using ContractGen.Protocol;
+
+namespace ContractGen;
+
+/// <summary>Settings of a <see cref="ServiceHost"/>.</summary>
+public sealed class ServiceHostOptions
+{
+    /// <summary>
+    /// The largest request payload the host accepts, in bytes. A larger frame closes that client's connection before
+    /// memory is allocated for it; clients learn the limit in the handshake and refuse to send more. Default: 1 MiB.
+    /// </summary>
+    public int MaxFrameSize { get; set; } = ProtocolConstants.DefaultMaxFrameSize;
+
+    /// <summary>How many connections may be open at once; further clients are refused at accept. Default: 1024.</summary>
+    public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>How long a new connection may take to send its handshake before it is closed. Default: 10 seconds.</summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long <see cref="ServiceHost.StopAsync(CancellationToken)"/> lets calls in flight finish before it cancels
+    /// their tokens and closes the connections. Default: 30 seconds.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Whether a client sees the stack trace of an exception its call raised in the service. Default: false.</summary>
+    public bool IncludeExceptionDetails { get; set; }
+
+    /// <summary>
+    /// When true, a call starts on the connection's read loop instead of the thread pool: one hop less, but a method
+    /// that blocks before its first <c>await</c> stalls every other call on that connection. Default: false.
+    /// </summary>
+    public bool InlineDispatch { get; set; }
+
+    internal void Validate()
+    {
+        if (MaxFrameSize < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "MaxFrameSize must be at least 1024 bytes.");
+        }
+
+        if (MaxConnections < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "MaxConnections must be positive.");
+        }
+
+        if (HandshakeTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "HandshakeTimeout must be positive.");
+        }
+
+        if (ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "ShutdownTimeout must not be negative.");
+        }
+    }
+}

@@ -1,0 +1,352 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using ContractGen.Transports;
+using MemoryPack;
+
+namespace ContractGen.Protocol;
+
+/// <summary>What a <see cref="FrameChannel"/> reports to the client or service side that owns it.</summary>
+internal interface IFrameHandler
+{
+    /// <summary>
+    /// Handles one received frame, on the channel's read loop. Ownership of <paramref name="payload"/> passes to the
+    /// handler. Throwing <see cref="MalformedMessageException"/> closes the channel as a protocol violation by the peer.
+    /// </summary>
+    void OnFrame(in FrameHeader header, PayloadBuffer payload);
+
+    /// <summary>Called once when the channel has closed, for whatever reason.</summary>
+    void OnClosed(ConnectionCloseReason reason, string detail, Exception? exception);
+}
+
+/// <summary>
+/// Frames over one transport, shared by the client and the service side: a read loop that parses and bounds frames,
+/// and a write path that serializes each frame straight into a shared outgoing buffer.
+/// </summary>
+/// <remarks>
+/// Writes combine: a sender serializes its frame into the pending buffer under a short lock (no await inside), and
+/// if no one is flushing it becomes the flusher, sending the pending buffer while the next senders fill the spare one.
+/// Under load many frames leave in one system call; an idle connection sends at once on the caller's own thread.
+/// </remarks>
+internal sealed class FrameChannel : IAsyncDisposable
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly ITransport _transport;
+    private readonly IFrameHandler _handler;
+    private readonly Lock _sendLock = new();
+    private FrameBuffer _pending = new();
+    private FrameBuffer? _spare = new();
+    private bool _flushing;
+    private bool _sendClosed;
+    private int _closed;
+    private ConnectionCloseReason _closeReason;
+    private string _closeDetail = string.Empty;
+    private Exception? _closeException;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public FrameChannel(ITransport transport, IFrameHandler handler, int maxIncomingPayload)
+    {
+        _transport = transport;
+        _handler = handler;
+        MaxIncomingPayload = maxIncomingPayload;
+    }
+
+    /// <summary>The largest payload this side accepts; larger frames close the connection before any allocation.</summary>
+    public int MaxIncomingPayload { get; }
+
+    /// <summary>The largest payload the peer accepts, learnt in the handshake; this side refuses to send more.</summary>
+    public int MaxOutgoingPayload { get; set; } = ProtocolConstants.MaxHandshakeSize;
+
+    public ITransport Transport => _transport;
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    public ConnectionCloseReason CloseReason => _closeReason;
+
+    public string CloseDetail => _closeDetail;
+
+    public Exception? CloseException => _closeException;
+
+    /// <summary>Completes when the channel has closed and its read loop has ended.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Starts the read loop.</summary>
+    public void Start() => _ = Task.Run(ReadLoopAsync);
+
+    /// <summary>
+    /// Serializes one frame into the outgoing buffer and makes sure it is sent. The frame is complete in the buffer
+    /// when this returns; the returned task completes when this caller's flushing duty (if any) is done.
+    /// </summary>
+    /// <exception cref="MessageTooLargeException">The payload exceeds <see cref="MaxOutgoingPayload"/>; nothing was sent.</exception>
+    public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value)
+        where TCodec : IPayloadCodec<T>
+    {
+        lock (_sendLock)
+        {
+            if (_sendClosed)
+            {
+                return ValueTask.FromException(new ServiceConnectionException(_closeReason, "The connection is closed."));
+            }
+
+            var buffer = _pending;
+            var start = buffer.WrittenCount;
+            buffer.GetSpan(FrameHeader.Size);
+            buffer.Advance(FrameHeader.Size);
+            int payloadLength;
+            try
+            {
+                using (var state = MemoryPackWriterOptionalStatePool.Rent(null))
+                {
+                    var writer = new MemoryPackWriter<FrameBuffer>(ref buffer, state);
+                    TCodec.Write(ref writer, in value);
+                    writer.Flush();
+                }
+
+                payloadLength = buffer.WrittenCount - start - FrameHeader.Size;
+                var limit = kind is FrameKind.Hello or FrameKind.HelloAck ? ProtocolConstants.MaxHandshakeSize : MaxOutgoingPayload;
+                if (payloadLength > limit)
+                {
+                    throw new MessageTooLargeException(payloadLength, limit, kind == FrameKind.Request ? "The call's arguments" : "The message");
+                }
+            }
+            catch
+            {
+                buffer.Truncate(start);
+                throw;
+            }
+
+            new FrameHeader((uint)payloadLength, kind, 0, callId, methodId).Write(buffer.WrittenSpan[start..]);
+            if (_flushing)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _flushing = true;
+        }
+
+        return FlushAsync();
+    }
+
+    /// <summary>Sends a frame with an empty payload.</summary>
+    public ValueTask SendEmptyAsync(FrameKind kind, uint callId, uint methodId)
+        => SendAsync<EmptyPayload, EmptyPayload>(kind, callId, methodId, default);
+
+    /// <summary>
+    /// Closes the channel: records why (the first reason wins), optionally tells the peer with a GoAway frame, and
+    /// ends the transport, which ends the read loop.
+    /// </summary>
+    public async Task CloseAsync(ConnectionCloseReason reason, string detail, Exception? exception = null, GoAwayReason? tellPeer = null)
+    {
+        if (tellPeer is { } goAway && !IsClosed)
+        {
+            try
+            {
+                await SendAsync<GoAwayMessage, GoAwayMessage>(FrameKind.GoAway, 0, (uint)goAway, new GoAwayMessage(detail)).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Telling the peer is a courtesy; the connection closes either way.
+            }
+        }
+
+        MarkClosed(reason, detail, exception);
+        _transport.Abort();
+    }
+
+    /// <summary>Sends a GoAway frame without closing (the service announces shutdown and keeps answering calls in flight).</summary>
+    public ValueTask SendGoAwayAsync(GoAwayReason reason, string detail)
+        => SendAsync<GoAwayMessage, GoAwayMessage>(FrameKind.GoAway, 0, (uint)reason, new GoAwayMessage(detail));
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask FlushAsync()
+    {
+        while (true)
+        {
+            FrameBuffer toSend;
+            lock (_sendLock)
+            {
+                if (_pending.WrittenCount == 0)
+                {
+                    _flushing = false;
+                    return;
+                }
+
+                toSend = _pending;
+                _pending = _spare!;
+                _spare = null;
+            }
+
+            try
+            {
+                await _transport.SendAsync(toSend.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                toSend.Reset();
+                lock (_sendLock)
+                {
+                    _spare = toSend;
+                    _flushing = false;
+                }
+
+                MarkClosed(ConnectionCloseReason.TransportError, "sending failed: " + ex.Message, ex);
+                _transport.Abort();
+                throw new ServiceConnectionException(ConnectionCloseReason.TransportError, "The connection failed while sending: " + ex.Message, ex);
+            }
+
+            toSend.Reset();
+            lock (_sendLock)
+            {
+                _spare = toSend;
+            }
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+        int start = 0, end = 0;
+        try
+        {
+            while (true)
+            {
+                while (end - start < FrameHeader.Size)
+                {
+                    if (start > 0)
+                    {
+                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+
+                    var n = await _transport.ReceiveAsync(buffer.AsMemory(end), CancellationToken.None).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        EndOfStream(end - start);
+                        return;
+                    }
+
+                    end += n;
+                }
+
+                var headerBytes = buffer.AsSpan(start, FrameHeader.Size);
+                if (!FrameHeader.IsWellFormed(headerBytes))
+                {
+                    await ViolationAsync($"received a frame header with an unknown kind ({headerBytes[4]}) or reserved bits set").ConfigureAwait(false);
+                    return;
+                }
+
+                var header = FrameHeader.Read(headerBytes);
+                var limit = header.Kind is FrameKind.Hello or FrameKind.HelloAck ? ProtocolConstants.MaxHandshakeSize : MaxIncomingPayload;
+                if (header.PayloadLength > (uint)limit)
+                {
+                    // Refused before allocating: the length is only a claim until the bytes arrive.
+                    await ViolationAsync($"received a {header.Kind} frame of {header.PayloadLength} bytes, larger than the limit of {limit} bytes").ConfigureAwait(false);
+                    return;
+                }
+
+                start += FrameHeader.Size;
+                var length = (int)header.PayloadLength;
+                var payload = default(PayloadBuffer);
+                if (length > 0)
+                {
+                    var array = ArrayPool<byte>.Shared.Rent(length);
+                    var filled = Math.Min(length, end - start);
+                    Buffer.BlockCopy(buffer, start, array, 0, filled);
+                    start += filled;
+                    while (filled < length)
+                    {
+                        // The rest of a large payload goes straight into its own buffer.
+                        var n = await _transport.ReceiveAsync(array.AsMemory(filled, length - filled), CancellationToken.None).ConfigureAwait(false);
+                        if (n == 0)
+                        {
+                            ArrayPool<byte>.Shared.Return(array);
+                            EndOfStream(filled + FrameHeader.Size);
+                            return;
+                        }
+
+                        filled += n;
+                    }
+
+                    payload = new PayloadBuffer(array, length);
+                }
+
+                if (start == end)
+                {
+                    start = end = 0;
+                }
+
+                try
+                {
+                    _handler.OnFrame(header, payload);
+                }
+                catch (MalformedMessageException ex)
+                {
+                    await ViolationAsync(ex.Message).ConfigureAwait(false);
+                    return;
+                }
+
+                if (IsClosed)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            MarkClosed(ConnectionCloseReason.TransportError, "receiving failed: " + ex.Message, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _transport.Abort();
+            MarkClosed(ConnectionCloseReason.PeerClosed, "the peer closed the connection", null);
+            _completion.TrySetResult();
+        }
+    }
+
+    private void EndOfStream(int partialBytes)
+        => MarkClosed(
+            ConnectionCloseReason.PeerClosed,
+            partialBytes > 0 ? $"the peer closed the connection in the middle of a frame ({partialBytes} bytes received)" : "the peer closed the connection",
+            null);
+
+    private Task ViolationAsync(string detail)
+        => CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer, detail, null, GoAwayReason.ProtocolViolation);
+
+    /// <summary>Records the first close reason and tells the handler once.</summary>
+    internal void MarkClosed(ConnectionCloseReason reason, string detail, Exception? exception)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _closeReason = reason;
+        _closeDetail = detail;
+        _closeException = exception;
+        lock (_sendLock)
+        {
+            _sendClosed = true;
+        }
+
+        _handler.OnClosed(reason, detail, exception);
+    }
+
+    /// <summary>Releases the outgoing buffers once nothing can send any more.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        MarkClosed(ConnectionCloseReason.LocalDispose, "the connection was disposed", null);
+        _transport.Abort();
+        await _completion.Task.ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        lock (_sendLock)
+        {
+            if (!_flushing)
+            {
+                _pending.Dispose();
+                _spare?.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+namespace ContractGen.Protocol;
+
+/// <summary>The kinds of frame on a ContractGen connection.</summary>
+public enum FrameKind : byte
+{
+    /// <summary>Client → service, first frame: protocol version, contract name, fingerprint and method ids.</summary>
+    Hello = 1,
+
+    /// <summary>Service → client, answer to <see cref="Hello"/>: accepted or why not, and the service's own shape.</summary>
+    HelloAck = 2,
+
+    /// <summary>Client → service: a call. <c>CallId</c> identifies it on the connection, <c>MethodId</c> names the method.</summary>
+    Request = 3,
+
+    /// <summary>Service → client: the result of the call with the same <c>CallId</c>.</summary>
+    Reply = 4,
+
+    /// <summary>Service → client: the call with the same <c>CallId</c> failed (see <see cref="ErrorCode"/>).</summary>
+    Error = 5,
+
+    /// <summary>Client → service: the caller gave up on the call with the same <c>CallId</c>; its token is cancelled.</summary>
+    Cancel = 6,
+
+    /// <summary>Either side: the connection is ending and why (<see cref="ConnectionCloseReason"/> travels as the method id field).</summary>
+    GoAway = 7,
+}
+
+/// <summary>Why a call failed, carried in an <see cref="FrameKind.Error"/> frame.</summary>
+public enum ErrorCode : byte
+{
+    /// <summary>The implementation threw.</summary>
+    RemoteFault = 1,
+
+    /// <summary>The service does not know the method id.</summary>
+    MethodNotFound = 2,
+
+    /// <summary>The arguments could not be decoded.</summary>
+    BadRequest = 3,
+
+    /// <summary>The service is shutting down and cancelled the call.</summary>
+    ShuttingDown = 4,
+}
+
+/// <summary>Why a peer is ending the connection, carried in the method-id field of a <see cref="FrameKind.GoAway"/> frame.</summary>
+internal enum GoAwayReason : uint
+{
+    /// <summary>The service is shutting down: calls in flight still complete, new ones are refused.</summary>
+    ShuttingDown = 1,
+
+    /// <summary>The sender received a frame that breaks the protocol and is closing the connection.</summary>
+    ProtocolViolation = 2,
+}

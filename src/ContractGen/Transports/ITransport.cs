@@ -1,0 +1,49 @@
+namespace ContractGen.Transports;
+
+/// <summary>
+/// One established, reliable, ordered byte stream between two processes. This is the whole contract a transport
+/// implements; framing, multiplexing and the handshake live above it.
+/// </summary>
+public interface ITransport : IAsyncDisposable
+{
+    /// <summary>The kernel's word on who the other process is, where the transport can tell; otherwise <see langword="null"/>.</summary>
+    PeerCredentials? PeerCredentials { get; }
+
+    /// <summary>Receives at least one byte into <paramref name="buffer"/>; returns 0 when the peer has closed its side.</summary>
+    ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Sends all of <paramref name="data"/>.</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
+
+    /// <summary>Ends the stream in both directions at once: pending receives complete, the peer sees end of stream.</summary>
+    void Abort();
+}
+
+/// <summary>Accepts <see cref="ITransport"/>s on an endpoint.</summary>
+public interface ITransportListener : IAsyncDisposable
+{
+    /// <summary>Waits for the next incoming connection.</summary>
+    ValueTask<ITransport> AcceptAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Where a service listens and clients connect: a Unix domain socket path (<see cref="UnixSocketEndpoint"/>) or an
+/// in-process pair for tests (<see cref="InMemoryEndpoint"/>).
+/// </summary>
+public abstract class ServiceEndpoint
+{
+    /// <summary>Starts listening.</summary>
+    public abstract ValueTask<ITransportListener> ListenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Connects to a listener.</summary>
+    public abstract ValueTask<ITransport> ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>A Unix domain socket at <paramref name="path"/>.</summary>
+    public static UnixSocketEndpoint UnixSocket(string path) => new(path);
+}
+
+/// <summary>The identity of the process at the other end of a connection, as the kernel reported it when it connected.</summary>
+/// <param name="ProcessId">The peer's process id at connect time. Never look it up again later to decide anything: pids are reused.</param>
+/// <param name="UserId">The peer's effective user id.</param>
+/// <param name="GroupId">The peer's effective group id.</param>
+public sealed record PeerCredentials(int ProcessId, uint UserId, uint GroupId);
