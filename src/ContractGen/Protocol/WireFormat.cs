@@ -49,4 +49,8 @@ public static class WireFormat
             throw new MalformedMessageException($"The payload has {reader.Remaining} bytes left over after its last field.");
         }
     }
+
+    /// <summary>The exception for a null where the contract declares a non-nullable value.</summary>
+    public static MalformedMessageException NullNotAllowed(string name)
+        => new($"'{name}' was null, but the contract declares it non-nullable.");
 }

@@ -1,0 +1,290 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace ContractGen.CodeAnalysis;
+
+/// <summary>The outcome of reading one contract: its model when it is valid, and every rule it breaks.</summary>
+internal sealed record ContractParseResult(ContractModel? Model, IReadOnlyList<ContractProblem> Problems);
+
+/// <summary>
+/// Reads a <c>[ServiceContract]</c> interface into a <see cref="ContractModel"/> and checks the structural rules.
+/// The generator uses the model (and generates nothing when there are problems); the analyzers report the problems.
+/// One implementation, so the two never disagree.
+/// </summary>
+internal static class ContractParser
+{
+    private const int MaxWireNameLength = 256;
+
+    public static ContractParseResult Parse(INamedTypeSymbol contract, KnownTypes known, CancellationToken cancellationToken)
+    {
+        var problems = new List<ContractProblem>();
+        var location = contract.Locations.FirstOrDefault();
+        var display = contract.ToDisplayString();
+
+        CheckPartial(contract, problems);
+        if (contract.IsGenericType)
+        {
+            problems.Add(new ContractProblem(DiagnosticIds.GenericContract, location, display));
+        }
+
+        var attribute = contract.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
+        var wireName = GetNamedArgument(attribute, "Name") as string ?? contract.ToDisplayString(WireTypes.SignatureFormat);
+        var context = GetNamedArgument(attribute, "Context") is int c ? c : 0;
+        if (!IsValidWireName(wireName))
+        {
+            problems.Add(new ContractProblem(DiagnosticIds.InvalidContractName, GetAttributeLocation(attribute) ?? location, wireName, display));
+        }
+
+        var registrations = new List<FormatterRegistration>();
+        var methods = new List<MethodModel>();
+        foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces))
+        {
+            foreach (var member in iface.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsStatic || member.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                switch (member)
+                {
+                    case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAbstract: true } method:
+                        if (ParseMethod(method, iface, known, registrations, problems) is { } methodModel)
+                        {
+                            methods.Add(methodModel);
+                        }
+
+                        break;
+                    case IMethodSymbol { MethodKind: MethodKind.Ordinary }:
+                        // A default-implemented method runs locally in the caller; it is not part of the wire contract.
+                        break;
+                    case IMethodSymbol:
+                        // Accessors of properties and events are reported with their property or event.
+                        break;
+                    default:
+                        problems.Add(new ContractProblem(DiagnosticIds.NonMethodMember, member.Locations.FirstOrDefault(), member.Name, display));
+                        break;
+                }
+            }
+        }
+
+        CheckCollisions(methods, contract, problems);
+        if (problems.Count > 0)
+        {
+            return new ContractParseResult(null, problems);
+        }
+
+        var model = new ContractModel(
+            contract.ContainingNamespace.IsGlobalNamespace ? string.Empty : contract.ContainingNamespace.ToDisplayString(),
+            new EquatableArray<ContainingTypeModel>(GetContainingTypes(contract)),
+            contract.Name,
+            contract.ToDisplayString(WireTypes.EmitFormat),
+            GetBaseName(contract.Name),
+            GetAccessibility(contract.DeclaredAccessibility),
+            wireName,
+            context,
+            ComputeFingerprint(wireName, methods),
+            new EquatableArray<MethodModel>(methods),
+            new EquatableArray<FormatterRegistration>(registrations.Distinct().OrderBy(r => r.TypeName, System.StringComparer.Ordinal)));
+        return new ContractParseResult(model, problems);
+    }
+
+    /// <summary>The fingerprint: a hash of the wire name and the sorted method signatures, so declaration order does not matter.</summary>
+    public static ulong ComputeFingerprint(string wireName, IEnumerable<MethodModel> methods)
+        => Fnv.Hash64(wireName + "\n" + string.Join("\n", methods.Select(m => m.Signature).OrderBy(s => s, System.StringComparer.Ordinal)));
+
+    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, List<FormatterRegistration> registrations, List<ContractProblem> problems)
+    {
+        var location = method.Locations.FirstOrDefault();
+        var problemCount = problems.Count;
+        if (method.IsGenericMethod)
+        {
+            problems.Add(new ContractProblem(DiagnosticIds.GenericMethod, location, method.Name));
+        }
+
+        // Return type: Task, Task<T>, ValueTask, ValueTask<T>.
+        ReturnKind? returnKind = null;
+        ITypeSymbol? resultType = null;
+        if (method.ReturnType is INamedTypeSymbol returnType)
+        {
+            var definition = returnType.OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(definition, known.Task))
+            {
+                returnKind = ReturnKind.Task;
+            }
+            else if (SymbolEqualityComparer.Default.Equals(definition, known.ValueTask))
+            {
+                returnKind = ReturnKind.ValueTask;
+            }
+            else if (SymbolEqualityComparer.Default.Equals(definition, known.TaskOfT))
+            {
+                returnKind = ReturnKind.TaskOfT;
+                resultType = returnType.TypeArguments[0];
+            }
+            else if (SymbolEqualityComparer.Default.Equals(definition, known.ValueTaskOfT))
+            {
+                returnKind = ReturnKind.ValueTaskOfT;
+                resultType = returnType.TypeArguments[0];
+            }
+        }
+
+        if (returnKind is null)
+        {
+            problems.Add(new ContractProblem(DiagnosticIds.UnsupportedReturnType, GetReturnTypeLocation(method) ?? location, method.Name, method.ReturnType.ToDisplayString()));
+        }
+
+        WireTypeModel? result = null;
+        if (resultType is not null)
+        {
+            result = WireTypes.Classify(resultType, known, registrations, out var why);
+            if (result is null)
+            {
+                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedWireType, GetReturnTypeLocation(method) ?? location, $"the result of '{method.Name}'", why!));
+            }
+        }
+
+        var parameters = new List<ParameterModel>();
+        string? cancellationTokenName = null;
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var parameter = method.Parameters[i];
+            var parameterLocation = parameter.Locations.FirstOrDefault() ?? location;
+            if (parameter.RefKind != RefKind.None)
+            {
+                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedParameterModifier, parameterLocation, parameter.Name, method.Name, parameter.RefKind.ToString().ToLowerInvariant()));
+                continue;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(parameter.Type, known.CancellationToken))
+            {
+                if (i != method.Parameters.Length - 1)
+                {
+                    problems.Add(new ContractProblem(DiagnosticIds.MisplacedCancellationToken, parameterLocation, parameter.Name, method.Name));
+                }
+
+                cancellationTokenName = parameter.Name;
+                continue;
+            }
+
+            var wireType = WireTypes.Classify(parameter.Type, known, registrations, out var why);
+            if (wireType is null)
+            {
+                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedWireType, parameterLocation, $"parameter '{parameter.Name}' of '{method.Name}'", why!));
+                continue;
+            }
+
+            parameters.Add(new ParameterModel(parameter.Name, wireType));
+        }
+
+        if (problems.Count > problemCount)
+        {
+            return null;
+        }
+
+        var signature = $"{method.Name}({string.Join(",", method.Parameters.Where(p => cancellationTokenName != p.Name).Select(p => p.Type.ToDisplayString(WireTypes.SignatureFormat)))}):"
+            + (resultType?.ToDisplayString(WireTypes.SignatureFormat) ?? "void");
+        return new MethodModel(
+            method.Name,
+            method.Name,
+            declaringInterface.ToDisplayString(WireTypes.EmitFormat),
+            Fnv.Hash32(signature),
+            signature,
+            returnKind!.Value,
+            method.ReturnType.ToDisplayString(WireTypes.EmitFormat),
+            result,
+            new EquatableArray<ParameterModel>(parameters),
+            cancellationTokenName);
+    }
+
+    /// <summary>
+    /// Two methods with one wire identifier cannot be told apart on the wire (same signature through two base
+    /// interfaces, or a hash collision). Overloads get distinct member names for the generated constants.
+    /// </summary>
+    private static void CheckCollisions(List<MethodModel> methods, INamedTypeSymbol contract, List<ContractProblem> problems)
+    {
+        foreach (var group in methods.GroupBy(m => m.Id).Where(g => g.Count() > 1))
+        {
+            var signatures = group.Select(m => m.Signature).ToArray();
+            problems.Add(new ContractProblem(DiagnosticIds.MethodIdentityCollision, contract.Locations.FirstOrDefault(),
+                string.Join("' and '", signatures), contract.ToDisplayString(), group.Key.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        foreach (var group in methods.GroupBy(m => m.Name).Where(g => g.Count() > 1))
+        {
+            var index = 0;
+            foreach (var method in group.ToArray())
+            {
+                if (index > 0)
+                {
+                    methods[methods.IndexOf(method)] = method with { MemberName = method.Name + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                }
+
+                index++;
+            }
+        }
+    }
+
+    private static void CheckPartial(INamedTypeSymbol contract, List<ContractProblem> problems)
+    {
+        for (INamedTypeSymbol? type = contract; type is not null; type = type.ContainingType)
+        {
+            var isPartial = type.DeclaringSyntaxReferences.Any(r =>
+                r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!isPartial)
+            {
+                problems.Add(new ContractProblem(DiagnosticIds.ContractMustBePartial, type.Locations.FirstOrDefault(), type.Name, contract.ToDisplayString()));
+            }
+        }
+    }
+
+    private static List<ContainingTypeModel> GetContainingTypes(INamedTypeSymbol contract)
+    {
+        var chain = new List<ContainingTypeModel>();
+        for (var type = contract.ContainingType; type is not null; type = type.ContainingType)
+        {
+            var keyword = type switch
+            {
+                { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+                { IsRecord: true } => "record",
+                { TypeKind: TypeKind.Struct } => "struct",
+                { TypeKind: TypeKind.Interface } => "interface",
+                _ => "class",
+            };
+            chain.Insert(0, new ContainingTypeModel(keyword, type.Name));
+        }
+
+        return chain;
+    }
+
+    private static string GetBaseName(string interfaceName)
+        => interfaceName.Length > 1 && interfaceName[0] == 'I' && char.IsUpper(interfaceName[1]) ? interfaceName.Substring(1) : interfaceName;
+
+    private static string GetAccessibility(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
+
+    private static bool IsValidWireName(string name)
+        => name.Length is > 0 and <= MaxWireNameLength
+           && name.Trim().Length == name.Length
+           && name.All(ch => !char.IsControl(ch) && !char.IsWhiteSpace(ch));
+
+    private static object? GetNamedArgument(AttributeData? attribute, string name)
+        => attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+
+    private static Location? GetAttributeLocation(AttributeData? attribute)
+        => attribute?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
+
+    private static Location? GetReturnTypeLocation(IMethodSymbol method)
+        => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation();
+}

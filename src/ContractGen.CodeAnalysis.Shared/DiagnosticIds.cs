@@ -1,0 +1,16 @@
+namespace ContractGen.CodeAnalysis;
+
+/// <summary>The IDs of ContractGen's diagnostics. 1xxx contract shape, 2xxx configuration, 3xxx security, 4xxx call sites, 9xxx internal.</summary>
+internal static class DiagnosticIds
+{
+    public const string ContractMustBePartial = "CGEN1001";
+    public const string UnsupportedParameterModifier = "CGEN1002";
+    public const string GenericMethod = "CGEN1003";
+    public const string UnsupportedReturnType = "CGEN1004";
+    public const string UnsupportedWireType = "CGEN1005";
+    public const string MethodIdentityCollision = "CGEN1006";
+    public const string NonMethodMember = "CGEN1007";
+    public const string MisplacedCancellationToken = "CGEN1008";
+    public const string GenericContract = "CGEN1009";
+    public const string InvalidContractName = "CGEN2001";
+}

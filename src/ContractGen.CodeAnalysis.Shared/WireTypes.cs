@@ -1,0 +1,197 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ContractGen.CodeAnalysis;
+
+/// <summary>Decides whether a type can cross the wire, and how it is encoded.</summary>
+internal static class WireTypes
+{
+    /// <summary>C# names with <c>global::</c> and nullable annotations, for emitted code.</summary>
+    public static readonly SymbolDisplayFormat EmitFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>Names for wire signatures: namespace-qualified, keywords for special types, no nullable-reference annotations (they do not change the encoding).</summary>
+    public static readonly SymbolDisplayFormat SignatureFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypesAndNamespaces,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.ExpandNullable);
+
+    /// <summary>
+    /// Classifies <paramref name="type"/>. Returns null and sets <paramref name="why"/> (naming the offending part,
+    /// e.g. an element type) when the type cannot cross the wire.
+    /// </summary>
+    public static WireTypeModel? Classify(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, out string? why)
+    {
+        why = null;
+        var kind = ClassifyKind(type, known, registrations, topLevel: true, ref why);
+        if (kind is null)
+        {
+            return null;
+        }
+
+        var nullable = type.IsReferenceType
+            ? type.NullableAnnotation != NullableAnnotation.NotAnnotated
+            : IsNullableValueType(type);
+        return new WireTypeModel(type.ToDisplayString(EmitFormat), kind.Value, nullable);
+    }
+
+    private static WireKind? ClassifyKind(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, bool topLevel, ref string? why)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Boolean:
+                return WireKind.Boolean;
+            case SpecialType.System_Char:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+            case SpecialType.System_Decimal:
+            case SpecialType.System_DateTime:
+                return WireKind.Unmanaged;
+            case SpecialType.System_String:
+                return WireKind.String;
+            case SpecialType.System_Object:
+                why = "'object' can hold a live object of any type; send a concrete data type instead";
+                return null;
+        }
+
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            return WireKind.Unmanaged;
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            if (!array.IsSZArray)
+            {
+                why = $"multi-dimensional array '{type.ToDisplayString()}' is not supported; use a jagged array or a list";
+                return null;
+            }
+
+            if (array.ElementType.SpecialType == SpecialType.System_Byte)
+            {
+                return WireKind.ByteArray;
+            }
+
+            var element = ClassifyKind(array.ElementType, known, registrations, topLevel: false, ref why);
+            if (element is null)
+            {
+                return null;
+            }
+
+            var elementName = array.ElementType.ToDisplayString(EmitFormat);
+            registrations.Add(new FormatterRegistration(
+                element is WireKind.Unmanaged
+                    ? $"global::MemoryPack.Formatters.UnmanagedArrayFormatter<{elementName}>"
+                    : $"global::MemoryPack.Formatters.ArrayFormatter<{elementName}>",
+                IsPackable: false));
+            return WireKind.Formatted;
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            why = DescribeUnsupported(type);
+            return null;
+        }
+
+        if (known.UnmanagedStructs.Contains(named.OriginalDefinition))
+        {
+            return WireKind.Unmanaged;
+        }
+
+        if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+        {
+            var inner = named.TypeArguments[0];
+            var innerKind = ClassifyKind(inner, known, registrations, topLevel: false, ref why);
+            if (innerKind is null)
+            {
+                return null;
+            }
+
+            if (innerKind is WireKind.Unmanaged)
+            {
+                return WireKind.Unmanaged;
+            }
+
+            registrations.Add(new FormatterRegistration($"global::MemoryPack.Formatters.NullableFormatter<{inner.ToDisplayString(EmitFormat)}>", false));
+            return WireKind.Formatted;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known.ReadOnlyMemoryOfT)
+            && named.TypeArguments[0].SpecialType == SpecialType.System_Byte)
+        {
+            if (!topLevel)
+            {
+                registrations.Add(new FormatterRegistration("global::MemoryPack.Formatters.ReadOnlyMemoryFormatter<byte>", false));
+                return WireKind.Formatted;
+            }
+
+            return WireKind.ByteMemory;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known.ListOfT))
+        {
+            if (ClassifyKind(named.TypeArguments[0], known, registrations, topLevel: false, ref why) is null)
+            {
+                return null;
+            }
+
+            registrations.Add(new FormatterRegistration($"global::MemoryPack.Formatters.ListFormatter<{named.TypeArguments[0].ToDisplayString(EmitFormat)}>", false));
+            return WireKind.Formatted;
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known.DictionaryOfTKeyTValue))
+        {
+            if (ClassifyKind(named.TypeArguments[0], known, registrations, topLevel: false, ref why) is null
+                || ClassifyKind(named.TypeArguments[1], known, registrations, topLevel: false, ref why) is null)
+            {
+                return null;
+            }
+
+            registrations.Add(new FormatterRegistration(
+                $"global::MemoryPack.Formatters.DictionaryFormatter<{named.TypeArguments[0].ToDisplayString(EmitFormat)}, {named.TypeArguments[1].ToDisplayString(EmitFormat)}>", false));
+            return WireKind.Formatted;
+        }
+
+        if (known.MemoryPackableAttribute is not null
+            && named.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MemoryPackableAttribute)))
+        {
+            if (named.IsGenericType)
+            {
+                why = $"generic [MemoryPackable] type '{named.ToDisplayString()}' is not supported; use a non-generic type";
+                return null;
+            }
+
+            registrations.Add(new FormatterRegistration(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(EmitFormat), IsPackable: true));
+            return WireKind.Packable;
+        }
+
+        why = DescribeUnsupported(type);
+        return null;
+    }
+
+    private static string DescribeUnsupported(ITypeSymbol type)
+    {
+        var name = type.ToDisplayString();
+        return type.TypeKind switch
+        {
+            TypeKind.Interface => $"interface '{name}' would pass a live object reference; send a [MemoryPackable] data type instead",
+            TypeKind.Delegate => $"delegate '{name}' would pass a live callback; return data, or let the client open a stream",
+            TypeKind.Dynamic => "'dynamic' can hold a live object of any type; send a concrete data type instead",
+            TypeKind.Pointer or TypeKind.FunctionPointer => $"pointer '{name}' has no meaning in another process; send the data it points to",
+            TypeKind.TypeParameter => $"type parameter '{name}' is not a concrete type; contracts are not generic",
+            _ => $"type '{name}' has no wire format; mark it [MemoryPackable] partial, or use primitives, strings, byte[], ReadOnlyMemory<byte>, arrays, List<T> or Dictionary<TKey,TValue>",
+        };
+    }
+
+    private static bool IsNullableValueType(ITypeSymbol type)
+        => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+}
