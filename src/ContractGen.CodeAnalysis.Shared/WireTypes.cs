@@ -116,11 +116,7 @@ internal static class WireTypes
                 return null;
             }
 
-            if (innerKind is WireKind.Unmanaged)
-            {
-                return WireKind.Unmanaged;
-            }
-
+            // Nullable<T> does not satisfy C#'s 'unmanaged' constraint, so even int? goes through a formatter.
             registrations.Add(new FormatterRegistration($"global::MemoryPack.Formatters.NullableFormatter<{inner.ToDisplayString(EmitFormat)}>", false));
             return WireKind.Formatted;
         }

@@ -374,7 +374,8 @@ internal static class ContractEmitter
     /// </summary>
     private static string ReadExpression(WireTypeModel type, string name, bool service)
     {
-        var nonNullable = type.TypeName.TrimEnd('?');
+        // ReadPackable's constraint wants the type without its annotation; everything else keeps it (int? stays int?).
+        var packable = type.TypeName.TrimEnd('?');
         var read = type.Kind switch
         {
             WireKind.Unmanaged => $"reader.ReadUnmanaged<{type.TypeName}>()",
@@ -382,8 +383,8 @@ internal static class ContractEmitter
             WireKind.String => "reader.ReadString()",
             WireKind.ByteArray => "reader.ReadUnmanagedArray<byte>()",
             WireKind.ByteMemory => service ? $"{WireFormat}.ReadBytesSlice(ref reader, payload)" : $"{WireFormat}.ReadBytesCopy(ref reader)",
-            WireKind.Packable => $"reader.ReadPackable<{nonNullable}>()",
-            _ => $"reader.ReadValue<{nonNullable}>()",
+            WireKind.Packable => $"reader.ReadPackable<{packable}>()",
+            _ => $"reader.ReadValue<{type.TypeName}>()",
         };
         var canBeNull = type.Kind is WireKind.String or WireKind.ByteArray or WireKind.Packable or WireKind.Formatted;
         if (canBeNull && !type.IsNullable)

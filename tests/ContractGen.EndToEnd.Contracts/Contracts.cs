@@ -1,0 +1,95 @@
+using ContractGen;
+using MemoryPack;
+
+namespace ContractGen.EndToEnd;
+
+/// <summary>Every supported parameter and result type, echoed back so a round trip proves both directions.</summary>
+[ServiceContract(Name = "test.alltypes", Context = ServiceContext.System)]
+public partial interface IAllTypes
+{
+    ValueTask<bool> EchoBool(bool value);
+    ValueTask<byte> EchoByte(byte value);
+    ValueTask<sbyte> EchoSByte(sbyte value);
+    ValueTask<short> EchoInt16(short value);
+    ValueTask<ushort> EchoUInt16(ushort value);
+    ValueTask<int> EchoInt32(int value);
+    ValueTask<uint> EchoUInt32(uint value);
+    ValueTask<long> EchoInt64(long value);
+    ValueTask<ulong> EchoUInt64(ulong value);
+    ValueTask<float> EchoSingle(float value);
+    ValueTask<double> EchoDouble(double value);
+    ValueTask<decimal> EchoDecimal(decimal value);
+    ValueTask<char> EchoChar(char value);
+    ValueTask<string> EchoString(string value);
+    ValueTask<string?> EchoNullableString(string? value);
+    ValueTask<byte[]> EchoBytes(byte[] value);
+    ValueTask<ReadOnlyMemory<byte>> EchoMemory(ReadOnlyMemory<byte> value);
+    ValueTask<Color> EchoEnum(Color value);
+    ValueTask<DateTime> EchoDateTime(DateTime value);
+    ValueTask<DateTimeOffset> EchoDateTimeOffset(DateTimeOffset value);
+    ValueTask<TimeSpan> EchoTimeSpan(TimeSpan value);
+    ValueTask<Guid> EchoGuid(Guid value);
+    ValueTask<int?> EchoNullableInt(int? value);
+    ValueTask<Color?> EchoNullableEnum(Color? value);
+    ValueTask<int[]> EchoIntArray(int[] value);
+    ValueTask<string[]> EchoStringArray(string[] value);
+    ValueTask<List<string>> EchoList(List<string> value);
+    ValueTask<Dictionary<string, int>> EchoDictionary(Dictionary<string, int> value);
+    ValueTask<Order> EchoOrder(Order value);
+    ValueTask<List<Order>> EchoOrders(List<Order> value);
+    Task<string> Concat(string a, int b, Guid c, Color d);
+    Task DoNothing();
+    ValueTask DoNothingValue();
+}
+
+public enum Color : byte
+{
+    Red = 1,
+    Green = 2,
+    Blue = 3,
+}
+
+[MemoryPackable]
+public sealed partial record Order(string Sku, int Quantity, decimal Price, List<string> Tags, Dictionary<string, string>? Attributes);
+
+/// <summary>Behaviour across processes: concurrency, cancellation, faults, identity, shutdown.</summary>
+[ServiceContract(Name = "test.behaviour", Context = ServiceContext.System)]
+public partial interface IBehaviour
+{
+    /// <summary>Waits <paramref name="milliseconds"/> then returns <paramref name="value"/>: lets many calls overlap.</summary>
+    ValueTask<int> DelayedEcho(int value, int milliseconds);
+
+    /// <summary>Waits until cancelled; records that the service-side token fired under <paramref name="key"/>.</summary>
+    Task WaitForCancellation(string key, CancellationToken cancellationToken);
+
+    /// <summary>Whether the service saw its token fire for <paramref name="key"/> (waits up to a few seconds for it).</summary>
+    ValueTask<bool> WasCancelled(string key);
+
+    /// <summary>Throws an <see cref="InvalidOperationException"/> with <paramref name="message"/>.</summary>
+    ValueTask<int> Fail(string message);
+
+    /// <summary>The caller's identity as the kernel told the service: pid, uid, gid.</summary>
+    ValueTask<CallerInfo> WhoAmI();
+
+    /// <summary>Returns the service's own pid.</summary>
+    ValueTask<int> ServicePid();
+
+    /// <summary>Blocks until <see cref="ReleaseGate"/> is called, then returns <paramref name="value"/>.</summary>
+    ValueTask<int> WaitForGate(int value);
+
+    /// <summary>Signals that the service entered <see cref="WaitForGate"/> at least <paramref name="count"/> times.</summary>
+    ValueTask<bool> GateEntered(int count);
+
+    /// <summary>Releases every call waiting in <see cref="WaitForGate"/>.</summary>
+    ValueTask ReleaseGate();
+}
+
+[MemoryPackable]
+public sealed partial record CallerInfo(int ProcessId, uint UserId, uint GroupId);
+
+/// <summary>A contract the test service does not serve: connecting to it must fail with a clear mismatch.</summary>
+[ServiceContract(Name = "test.not-served")]
+public partial interface INotServed
+{
+    ValueTask<int> PingAsync();
+}

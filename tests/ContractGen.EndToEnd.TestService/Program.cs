@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using ContractGen;
+using ContractGen.EndToEnd;
+using ContractGen.Transports;
+using Microsoft.Extensions.Logging;
+
+// The daemon that end-to-end tests start as a separate process:
+//   ContractGen.EndToEnd.TestService --socket PATH [--shutdown-timeout-ms N]
+// Prints "ready" once it listens; stops gracefully on SIGTERM.
+var socket = args[Array.IndexOf(args, "--socket") + 1];
+var shutdownTimeoutIndex = Array.IndexOf(args, "--shutdown-timeout-ms");
+var shutdownTimeout = shutdownTimeoutIndex >= 0 ? TimeSpan.FromMilliseconds(int.Parse(args[shutdownTimeoutIndex + 1], System.Globalization.CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10);
+
+using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+await using var host = new ServiceHost(new ServiceHostOptions { ShutdownTimeout = shutdownTimeout, MaxFrameSize = 256 * 1024 }, loggerFactory);
+host.AddService<IAllTypes>(new AllTypes());
+host.AddService<IBehaviour>(new Behaviour());
+await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
+
+var stopped = new TaskCompletionSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stopped.TrySetResult();
+});
+Console.WriteLine("ready");
+await stopped.Task;
+await host.StopAsync();
+Console.WriteLine("stopped");
+return 0;
+
+internal sealed class AllTypes : IAllTypes
+{
+    public ValueTask<bool> EchoBool(bool value) => ValueTask.FromResult(value);
+    public ValueTask<byte> EchoByte(byte value) => ValueTask.FromResult(value);
+    public ValueTask<sbyte> EchoSByte(sbyte value) => ValueTask.FromResult(value);
+    public ValueTask<short> EchoInt16(short value) => ValueTask.FromResult(value);
+    public ValueTask<ushort> EchoUInt16(ushort value) => ValueTask.FromResult(value);
+    public ValueTask<int> EchoInt32(int value) => ValueTask.FromResult(value);
+    public ValueTask<uint> EchoUInt32(uint value) => ValueTask.FromResult(value);
+    public ValueTask<long> EchoInt64(long value) => ValueTask.FromResult(value);
+    public ValueTask<ulong> EchoUInt64(ulong value) => ValueTask.FromResult(value);
+    public ValueTask<float> EchoSingle(float value) => ValueTask.FromResult(value);
+    public ValueTask<double> EchoDouble(double value) => ValueTask.FromResult(value);
+    public ValueTask<decimal> EchoDecimal(decimal value) => ValueTask.FromResult(value);
+    public ValueTask<char> EchoChar(char value) => ValueTask.FromResult(value);
+    public ValueTask<string> EchoString(string value) => ValueTask.FromResult(value);
+    public ValueTask<string?> EchoNullableString(string? value) => ValueTask.FromResult(value);
+    public ValueTask<byte[]> EchoBytes(byte[] value) => ValueTask.FromResult(value);
+
+    // The argument is a slice of the receive buffer, valid only during the call: copy what outlives it.
+    public ValueTask<ReadOnlyMemory<byte>> EchoMemory(ReadOnlyMemory<byte> value) => ValueTask.FromResult<ReadOnlyMemory<byte>>(value.ToArray());
+    public ValueTask<Color> EchoEnum(Color value) => ValueTask.FromResult(value);
+    public ValueTask<DateTime> EchoDateTime(DateTime value) => ValueTask.FromResult(value);
+    public ValueTask<DateTimeOffset> EchoDateTimeOffset(DateTimeOffset value) => ValueTask.FromResult(value);
+    public ValueTask<TimeSpan> EchoTimeSpan(TimeSpan value) => ValueTask.FromResult(value);
+    public ValueTask<Guid> EchoGuid(Guid value) => ValueTask.FromResult(value);
+    public ValueTask<int?> EchoNullableInt(int? value) => ValueTask.FromResult(value);
+    public ValueTask<Color?> EchoNullableEnum(Color? value) => ValueTask.FromResult(value);
+    public ValueTask<int[]> EchoIntArray(int[] value) => ValueTask.FromResult(value);
+    public ValueTask<string[]> EchoStringArray(string[] value) => ValueTask.FromResult(value);
+    public ValueTask<List<string>> EchoList(List<string> value) => ValueTask.FromResult(value);
+    public ValueTask<Dictionary<string, int>> EchoDictionary(Dictionary<string, int> value) => ValueTask.FromResult(value);
+    public ValueTask<Order> EchoOrder(Order value) => ValueTask.FromResult(value);
+    public ValueTask<List<Order>> EchoOrders(List<Order> value) => ValueTask.FromResult(value);
+    public Task<string> Concat(string a, int b, Guid c, Color d) => Task.FromResult($"{a}|{b}|{c}|{d}");
+    public Task DoNothing() => Task.CompletedTask;
+    public ValueTask DoNothingValue() => ValueTask.CompletedTask;
+}
+
+internal sealed class Behaviour : IBehaviour
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _cancelled = new();
+    private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _gateEntries;
+
+    public async ValueTask<int> DelayedEcho(int value, int milliseconds)
+    {
+        await Task.Delay(milliseconds);
+        return value;
+    }
+
+    public async Task WaitForCancellation(string key, CancellationToken cancellationToken)
+    {
+        var fired = _cancelled.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                fired.TrySetResult();
+            }
+        }
+    }
+
+    public async ValueTask<bool> WasCancelled(string key)
+    {
+        var fired = _cancelled.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return await Task.WhenAny(fired.Task, Task.Delay(TimeSpan.FromSeconds(10))) == fired.Task;
+    }
+
+    public ValueTask<int> Fail(string message) => throw new InvalidOperationException(message);
+
+    public ValueTask<CallerInfo> WhoAmI()
+    {
+        var caller = ServiceCallContext.Current?.Caller ?? throw new InvalidOperationException("No caller identity on a Unix domain socket.");
+        return ValueTask.FromResult(new CallerInfo(caller.ProcessId, caller.UserId, caller.GroupId));
+    }
+
+    public ValueTask<int> ServicePid() => ValueTask.FromResult(Environment.ProcessId);
+
+    public async ValueTask<int> WaitForGate(int value)
+    {
+        var gate = Volatile.Read(ref _gate);
+        Interlocked.Increment(ref _gateEntries);
+        await gate.Task;
+        return value;
+    }
+
+    public async ValueTask<bool> GateEntered(int count)
+    {
+        for (var i = 0; i < 1000 && Volatile.Read(ref _gateEntries) < count; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        return Volatile.Read(ref _gateEntries) >= count;
+    }
+
+    public ValueTask ReleaseGate()
+    {
+        Interlocked.Exchange(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,128 @@
+using Xunit;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ContractGen.EndToEnd.Tests;
+
+/// <summary>The test daemon running as a separate process on its own Unix domain socket in a private temp folder.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ServiceProcess(Process process, string directory, string socketPath)
+    {
+        _process = process;
+        _directory = directory;
+        SocketPath = socketPath;
+    }
+
+    public string SocketPath { get; }
+
+    public int ProcessId => _process.Id;
+
+    public Transports.UnixSocketEndpoint Endpoint => Transports.ServiceEndpoint.UnixSocket(SocketPath);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("cgen-e2e-").FullName;
+        var socket = Path.Combine(directory, "service.sock");
+        var dll = Path.Combine(AppContext.BaseDirectory, "ContractGen.EndToEnd.TestService.dll");
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "exec", dll, "--socket", socket, "--shutdown-timeout-ms", ((int)(shutdownTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the test service.");
+        var service = new ServiceProcess(process, directory, socket);
+        process.OutputDataReceived += (_, e) => service.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => service.OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(service._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))) != service._ready.Task)
+        {
+            await service.DisposeAsync();
+            throw new InvalidOperationException("The test service did not become ready:\n" + service.Output);
+        }
+
+        return service;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Add(line);
+        }
+
+        if (line == "ready")
+        {
+            _ready.TrySetResult();
+        }
+    }
+
+    /// <summary>Asks the service to stop gracefully (SIGTERM), as systemd would.</summary>
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Kills the service at once (SIGKILL): a crash, as far as its clients can tell.</summary>
+    public void Kill() => Signal("KILL");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill?.WaitForExit();
+    }
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+/// <summary>One test daemon shared by the tests of a class that do not stop or crash it.</summary>
+public sealed class SharedServiceFixture : IAsyncLifetime
+{
+    public ServiceProcess Service { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Service = await ServiceProcess.StartAsync();
+
+    public async Task DisposeAsync() => await Service.DisposeAsync();
+}
