@@ -39,6 +39,7 @@ internal static class ContractParser
             problems.Add(new ContractProblem(DiagnosticIds.InvalidContractName, GetAttributeLocation(attribute) ?? location, wireName, display));
         }
 
+        var contractRule = Authorization.ReadRule(contract, known, out var contractOpen);
         var registrations = new List<FormatterRegistration>();
         var methods = new List<MethodModel>();
         foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces))
@@ -56,7 +57,8 @@ internal static class ContractParser
                     case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAbstract: true } method:
                         if (ParseMethod(method, iface, known, registrations, problems) is { } methodModel)
                         {
-                            methods.Add(methodModel);
+                            var methodRule = Authorization.ReadRule(method, known, out var methodOpen);
+                            methods.Add(methodModel with { Policy = Authorization.GetPolicy(contractRule, contractOpen, methodRule, methodOpen, context) });
                         }
 
                         break;
@@ -198,7 +200,8 @@ internal static class ContractParser
             method.ReturnType.ToDisplayString(WireTypes.EmitFormat),
             result,
             new EquatableArray<ParameterModel>(parameters),
-            cancellationTokenName);
+            cancellationTokenName,
+            default);
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ internal sealed class KnownTypes
         ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         DictionaryOfTKeyTValue = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
         MemoryPackableAttribute = compilation.GetTypeByMetadataName("MemoryPack.MemoryPackableAttribute");
+        AllowCallersAttribute = compilation.GetTypeByMetadataName("ContractGen.AllowCallersAttribute");
+        RequireRootAttribute = compilation.GetTypeByMetadataName("ContractGen.RequireRootAttribute");
+        AllowAnyLocalUserAttribute = compilation.GetTypeByMetadataName("ContractGen.AllowAnyLocalUserAttribute");
         UnmanagedStructs = UnmanagedStructNames.Select(compilation.GetTypeByMetadataName).Where(t => t is not null).Cast<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
     }
 
@@ -40,6 +43,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ListOfT { get; }
     public INamedTypeSymbol? DictionaryOfTKeyTValue { get; }
     public INamedTypeSymbol? MemoryPackableAttribute { get; }
+    public INamedTypeSymbol? AllowCallersAttribute { get; }
+    public INamedTypeSymbol? RequireRootAttribute { get; }
+    public INamedTypeSymbol? AllowAnyLocalUserAttribute { get; }
 
     /// <summary>Framework structs that MemoryPack writes as raw bytes and for which every bit pattern decodes.</summary>
     public ImmutableHashSet<INamedTypeSymbol> UnmanagedStructs { get; }

@@ -139,6 +139,8 @@ internal static class ContractEmitter
 
         w.Close();
         w.Line();
+        EmitPolicies(w, model);
+        w.Line();
         w.Line("/// <summary>The descriptor shared by the proxy, the dispatcher and the runtime.</summary>");
         w.Line($"public static global::ContractGen.ContractDescriptor<{model.InterfaceType}> Descriptor {{ get; }} = new(");
         w.Line("    Name,");
@@ -177,6 +179,44 @@ internal static class ContractEmitter
         w.Line("#pragma warning restore CA2255");
         w.Close();
     }
+
+    // public static class Policies
+    // {
+    //     /// <summary>AddAsync: root or group 'wheel'.</summary>
+    //     public static readonly CallerPolicy AddAsync = new(new CallerRule(root: true, ...));
+    // }
+    private static void EmitPolicies(SourceWriter w, ContractModel model)
+    {
+        w.Line("/// <summary>Who may call each method: every rule of a policy must pass. An empty policy lets any local user call.</summary>");
+        w.Open("public static class Policies");
+        foreach (var method in model.Methods)
+        {
+            var rules = method.Policy.Select(r =>
+                $"new global::ContractGen.Security.CallerRule(root: {Bool(r.Root)}, sameUser: {Bool(r.SameUser)}, users: {Strings(r.Users)}, userIds: {UInts(r.UserIds)}, groups: {Strings(r.Groups)})");
+            w.Line($"/// <summary><c>{Escape(method.Signature)}</c>: {Escape(DescribePolicy(method))}.</summary>");
+            w.Line($"public static readonly global::ContractGen.Security.CallerPolicy {method.MemberName} = new({string.Join(", ", rules)});");
+        }
+
+        w.Close();
+    }
+
+    private static string DescribePolicy(MethodModel method)
+        => method.Policy.Count == 0
+            ? "any local user"
+            : string.Join(", and ", method.Policy.Select(r =>
+                string.Join(" or ", new[] { r.Root ? "root" : null, r.SameUser ? "the service's own user" : null }
+                    .Concat(r.Users.Select(u => $"user '{u}'"))
+                    .Concat(r.UserIds.Select(u => "uid " + u.ToString(CultureInfo.InvariantCulture)))
+                    .Concat(r.Groups.Select(g => $"group '{g}'"))
+                    .Where(p => p is not null))));
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string Strings(EquatableArray<string> values)
+        => values.Count == 0 ? "global::System.Array.Empty<string>()" : $"new string[] {{ {string.Join(", ", values.Select(Literal))} }}";
+
+    private static string UInts(EquatableArray<uint> values)
+        => values.Count == 0 ? "global::System.Array.Empty<uint>()" : $"new uint[] {{ {string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture) + "u"))} }}";
 
     private static void EmitProxy(SourceWriter w, ContractModel model)
     {
@@ -276,6 +316,16 @@ internal static class ContractEmitter
         w.Line("[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]");
         w.Open($"private async global::System.Threading.Tasks.ValueTask __{method.MemberName}({ServerCall} serverCall)");
         var arguments = method.Parameters.Select(p => $"__arguments.{Identifier(p.Name)}").ToList();
+        if (method.Policy.Count > 0)
+        {
+            // Before a byte of the arguments is decoded: a refused caller costs the service nothing more.
+            w.Line($"serverCall.Authorize({ContractClass(model)}.Policies.{method.MemberName});");
+        }
+        else
+        {
+            w.Line("// Any local user may call: no rule on the method or the contract.");
+        }
+
         if (method.Parameters.Count > 0)
         {
             w.Line($"var __arguments = serverCall.ReadArguments<{ArgumentsCodec(model, method)}>();");
@@ -324,15 +374,15 @@ internal static class ContractEmitter
 
         w.Close();
         w.Line();
-        w.Open($"public static void Write(ref {Writer} writer, scoped in {name} value)");
+        w.Open($"public static void Write(ref {Writer} __writer, scoped in {name} __value)");
         foreach (var parameter in method.Parameters)
         {
-            w.Line(WriteStatement(parameter.Type, $"value.{Identifier(parameter.Name)}"));
+            w.Line(WriteStatement(parameter.Type, $"__value.{Identifier(parameter.Name)}"));
         }
 
         w.Close();
         w.Line();
-        w.Open($"public static {name} Read(ref {Reader} reader, global::System.ReadOnlyMemory<byte> payload)");
+        w.Open($"public static {name} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
         foreach (var parameter in method.Parameters)
         {
             w.Line($"var {Identifier(parameter.Name)} = {ReadExpression(parameter.Type, parameter.Name, service: true)};");
@@ -349,23 +399,23 @@ internal static class ContractEmitter
         w.Line($"/// <summary>The result of <c>{Escape(method.Signature)}</c> on the wire.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Open($"file readonly struct {name} : global::ContractGen.Protocol.IPayloadCodec<{result.TypeName}>");
-        w.Open($"public static void Write(ref {Writer} writer, scoped in {result.TypeName} value)");
-        w.Line(WriteStatement(result, "value"));
+        w.Open($"public static void Write(ref {Writer} __writer, scoped in {result.TypeName} __value)");
+        w.Line(WriteStatement(result, "__value"));
         w.Close();
         w.Line();
-        w.Line($"public static {result.TypeName} Read(ref {Reader} reader, global::System.ReadOnlyMemory<byte> payload)");
+        w.Line($"public static {result.TypeName} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
         w.Line($"    => {ReadExpression(result, "result", service: false)};");
         w.Close();
     }
 
     private static string WriteStatement(WireTypeModel type, string value) => type.Kind switch
     {
-        WireKind.Unmanaged or WireKind.Boolean => $"writer.WriteUnmanaged({value});",
-        WireKind.String => $"writer.WriteString({value});",
-        WireKind.ByteArray => $"writer.WriteUnmanagedArray({value});",
-        WireKind.ByteMemory => $"{WireFormat}.WriteBytes(ref writer, {value});",
-        WireKind.Packable => $"writer.WritePackable({value});",
-        _ => $"writer.WriteValue({value});",
+        WireKind.Unmanaged or WireKind.Boolean => $"__writer.WriteUnmanaged({value});",
+        WireKind.String => $"__writer.WriteString({value});",
+        WireKind.ByteArray => $"__writer.WriteUnmanagedArray({value});",
+        WireKind.ByteMemory => $"{WireFormat}.WriteBytes(ref __writer, {value});",
+        WireKind.Packable => $"__writer.WritePackable({value});",
+        _ => $"__writer.WriteValue({value});",
     };
 
     /// <summary>
@@ -378,13 +428,13 @@ internal static class ContractEmitter
         var packable = type.TypeName.TrimEnd('?');
         var read = type.Kind switch
         {
-            WireKind.Unmanaged => $"reader.ReadUnmanaged<{type.TypeName}>()",
-            WireKind.Boolean => $"{WireFormat}.ReadBoolean(ref reader)",
-            WireKind.String => "reader.ReadString()",
-            WireKind.ByteArray => "reader.ReadUnmanagedArray<byte>()",
-            WireKind.ByteMemory => service ? $"{WireFormat}.ReadBytesSlice(ref reader, payload)" : $"{WireFormat}.ReadBytesCopy(ref reader)",
-            WireKind.Packable => $"reader.ReadPackable<{packable}>()",
-            _ => $"reader.ReadValue<{type.TypeName}>()",
+            WireKind.Unmanaged => $"__reader.ReadUnmanaged<{type.TypeName}>()",
+            WireKind.Boolean => $"{WireFormat}.ReadBoolean(ref __reader)",
+            WireKind.String => "__reader.ReadString()",
+            WireKind.ByteArray => "__reader.ReadUnmanagedArray<byte>()",
+            WireKind.ByteMemory => service ? $"{WireFormat}.ReadBytesSlice(ref __reader, __payload)" : $"{WireFormat}.ReadBytesCopy(ref __reader)",
+            WireKind.Packable => $"__reader.ReadPackable<{packable}>()",
+            _ => $"__reader.ReadValue<{type.TypeName}>()",
         };
         var canBeNull = type.Kind is WireKind.String or WireKind.ByteArray or WireKind.Packable or WireKind.Formatted;
         if (canBeNull && !type.IsNullable)

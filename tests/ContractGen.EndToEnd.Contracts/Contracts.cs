@@ -93,3 +93,27 @@ public partial interface INotServed
 {
     ValueTask<int> PingAsync();
 }
+
+/// <summary>Per-method privilege rules of a system daemon, checked against real kernel identities.</summary>
+[ServiceContract(Name = "test.privileged", Context = ServiceContext.System)]
+public partial interface IPrivileged
+{
+    /// <summary>Anyone: returns the caller's uid as the service saw it.</summary>
+    [AllowAnyLocalUser]
+    ValueTask<uint> WhoCalls();
+
+    /// <summary>Root only.</summary>
+    [RequireRoot]
+    ValueTask<string> RootOnly(string payload);
+
+    /// <summary>Root or members of the group <c>cgen-e2e-admins</c>.</summary>
+    [AllowCallers(Root = true, Groups = ["cgen-e2e-admins"])]
+    ValueTask<string> AdminsOnly(string payload);
+}
+
+/// <summary>A per-user agent: by default only the user that runs it may call.</summary>
+[ServiceContract(Name = "test.agent", Context = ServiceContext.User)]
+public partial interface IAgent
+{
+    ValueTask<uint> WhoCalls();
+}

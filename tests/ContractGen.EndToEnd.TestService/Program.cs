@@ -6,8 +6,15 @@ using ContractGen.Transports;
 using Microsoft.Extensions.Logging;
 
 // The daemon that end-to-end tests start as a separate process:
-//   ContractGen.EndToEnd.TestService --socket PATH [--shutdown-timeout-ms N]
+//   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N]
 // Prints "ready" once it listens; stops gracefully on SIGTERM.
+// And a client the tests run as another user:
+//   ContractGen.EndToEnd.TestService call --socket PATH --method NAME   → prints the result or the exception type
+if (args.FirstOrDefault() == "call")
+{
+    return await TestClient.RunAsync(args);
+}
+
 var socket = args[Array.IndexOf(args, "--socket") + 1];
 var shutdownTimeoutIndex = Array.IndexOf(args, "--shutdown-timeout-ms");
 var shutdownTimeout = shutdownTimeoutIndex >= 0 ? TimeSpan.FromMilliseconds(int.Parse(args[shutdownTimeoutIndex + 1], System.Globalization.CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10);
@@ -16,7 +23,21 @@ using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.Si
 await using var host = new ServiceHost(new ServiceHostOptions { ShutdownTimeout = shutdownTimeout, MaxFrameSize = 256 * 1024 }, loggerFactory);
 host.AddService<IAllTypes>(new AllTypes());
 host.AddService<IBehaviour>(new Behaviour());
+host.AddService<IPrivileged>(new Privileged());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
+
+// A per-user agent on its own socket: private to this user unless the test loosens the file mode.
+var agentSocketIndex = Array.IndexOf(args, "--agent-socket");
+await using var agentHost = new ServiceHost(null, loggerFactory);
+if (agentSocketIndex >= 0)
+{
+    agentHost.AddService<IAgent>(new Agent());
+    var open = args.Contains("--agent-socket-open");
+    await agentHost.StartAsync(new UnixSocketEndpoint(args[agentSocketIndex + 1])
+    {
+        Permissions = open ? (UnixFileMode)0b110_110_110 : null,
+    });
+}
 
 var stopped = new TaskCompletionSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -135,5 +156,58 @@ internal sealed class Behaviour : IBehaviour
     {
         Interlocked.Exchange(ref _gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         return ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class Privileged : IPrivileged
+{
+    public ValueTask<uint> WhoCalls() => ValueTask.FromResult(ServiceCallContext.Current!.Caller!.UserId);
+
+    public ValueTask<string> RootOnly(string payload) => ValueTask.FromResult("root:" + payload);
+
+    public ValueTask<string> AdminsOnly(string payload) => ValueTask.FromResult("admin:" + payload);
+}
+
+internal sealed class Agent : IAgent
+{
+    public ValueTask<uint> WhoCalls() => ValueTask.FromResult(ServiceCallContext.Current!.Caller!.UserId);
+}
+
+/// <summary>Calls one method and prints "ok RESULT" or "error TYPE: MESSAGE", so a test can run it as another user.</summary>
+internal static class TestClient
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var socket = args[Array.IndexOf(args, "--socket") + 1];
+        var method = args[Array.IndexOf(args, "--method") + 1];
+        try
+        {
+            var endpoint = ServiceEndpoint.UnixSocket(socket);
+            object result;
+            if (method == "Agent.WhoCalls")
+            {
+                await using var agent = await ServiceConnection.ConnectAsync<IAgent>(endpoint);
+                result = await agent.Proxy.WhoCalls();
+            }
+            else
+            {
+                await using var connection = await ServiceConnection.ConnectAsync<IPrivileged>(endpoint);
+                result = method switch
+                {
+                    "WhoCalls" => await connection.Proxy.WhoCalls(),
+                    "RootOnly" => await connection.Proxy.RootOnly("x"),
+                    "AdminsOnly" => await connection.Proxy.AdminsOnly("x"),
+                    _ => throw new ArgumentException("unknown method " + method),
+                };
+            }
+
+            Console.WriteLine("ok " + result);
+            return 0;
+        }
+        catch (ContractGenException ex)
+        {
+            Console.WriteLine($"error {ex.GetType().Name}: {ex.Message}");
+            return 1;
+        }
     }
 }

@@ -40,9 +40,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null)
+    public string AgentSocketPath => Path.Combine(_directory, "agent.sock");
+
+    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null, bool agentSocketOpen = false)
     {
         var directory = Directory.CreateTempSubdirectory("cgen-e2e-").FullName;
+
+        // Like /run/<name>/: other users may traverse to the socket; the socket's own mode decides who connects.
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
         var socket = Path.Combine(directory, "service.sock");
         var dll = Path.Combine(AppContext.BaseDirectory, "ContractGen.EndToEnd.TestService.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -51,9 +56,14 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "exec", dll, "--socket", socket, "--shutdown-timeout-ms", ((int)(shutdownTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "exec", dll, "--socket", socket, "--agent-socket", Path.Combine(directory, "agent.sock"), "--shutdown-timeout-ms", ((int)(shutdownTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (agentSocketOpen)
+        {
+            info.ArgumentList.Add("--agent-socket-open");
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the test service.");

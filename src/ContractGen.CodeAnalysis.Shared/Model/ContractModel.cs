@@ -48,6 +48,7 @@ internal enum ReturnKind
 /// <param name="Result">The result's wire type, or null for no result.</param>
 /// <param name="Parameters">The parameters that cross the wire.</param>
 /// <param name="CancellationTokenName">The trailing <c>CancellationToken</c> parameter's name, or null.</param>
+/// <param name="Policy">The authorization rules that apply (contract, method, or the context's default); every one must pass. Empty: any local user.</param>
 internal sealed record MethodModel(
     string Name,
     string MemberName,
@@ -58,7 +59,11 @@ internal sealed record MethodModel(
     string ReturnType,
     WireTypeModel? Result,
     EquatableArray<ParameterModel> Parameters,
-    string? CancellationTokenName);
+    string? CancellationTokenName,
+    EquatableArray<CallerRuleModel> Policy);
+
+/// <summary>One authorization rule: a caller meeting any criterion passes.</summary>
+internal sealed record CallerRuleModel(bool Root, bool SameUser, EquatableArray<string> Users, EquatableArray<uint> UserIds, EquatableArray<string> Groups);
 
 /// <summary>A parameter that crosses the wire.</summary>
 internal sealed record ParameterModel(string Name, WireTypeModel Type);

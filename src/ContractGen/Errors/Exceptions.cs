@@ -186,3 +186,21 @@ public sealed class MalformedMessageException : ContractGenException
     {
     }
 }
+
+/// <summary>The service refused the call: the caller's kernel identity does not meet the method's authorization rule.</summary>
+public sealed class AccessDeniedException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public AccessDeniedException(string method, string rule)
+        : base($"The service refused the call to '{method}': it may be called by {rule}. Run the client as a user the rule allows, or change the rule on the contract.")
+    {
+        Method = method;
+        Rule = rule;
+    }
+
+    /// <summary>The contract method that was refused.</summary>
+    public string Method { get; }
+
+    /// <summary>The rule the caller did not meet, in words.</summary>
+    public string Rule { get; }
+}

@@ -38,6 +38,9 @@ internal static partial class HostLog
     [LoggerMessage(11, LogLevel.Warning, "Shutdown timed out with calls in flight on {Connections} connections; cancelling them")]
     public static partial void ShutdownTimedOut(this ILogger logger, int connections);
 
+    [LoggerMessage(13, LogLevel.Warning, "Connection {ConnectionId}: refused {Contract}.{Method} for {Caller}; it may be called by {Rule}")]
+    public static partial void AccessDenied(this ILogger logger, long connectionId, string contract, string method, string caller, string rule);
+
     [LoggerMessage(12, LogLevel.Information, "Host stopped")]
     public static partial void Stopped(this ILogger logger);
 }

@@ -67,6 +67,21 @@ public sealed class ServerCall : IThreadPoolWorkItem
         _payload = payload;
     }
 
+    /// <summary>
+    /// Checks the caller's kernel identity against <paramref name="policy"/>, before any argument is decoded. Called
+    /// first by generated dispatchers.
+    /// </summary>
+    /// <exception cref="AccessDeniedException">The caller does not meet a rule of the policy.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Authorize(Security.CallerPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (policy.FindUnmetRule(_connection!.Caller, Security.UnixAccounts.CurrentUserId) is { } unmet)
+        {
+            throw new AccessDeniedException(Method.Name, unmet.Description);
+        }
+    }
+
     /// <summary>Decodes the call's arguments. Called by generated dispatchers.</summary>
     /// <exception cref="MalformedMessageException">The payload does not decode as the method's arguments.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]

@@ -33,6 +33,9 @@ internal sealed class ServerConnection : IFrameHandler
 
     public ExecutionContext ExecutionContext => _executionContext!;
 
+    /// <summary>The kernel's word on the client, read when it connected.</summary>
+    public Transports.PeerCredentials? Caller => Channel.Transport.PeerCredentials;
+
     private ILogger Logger => _host.Logger;
 
     public void Start()
@@ -271,6 +274,11 @@ internal sealed class ServerConnection : IFrameHandler
             case MalformedMessageException malformed:
                 Logger.MalformedRequest(Id, _dispatcher!.Contract.Name, method, malformed.Message);
                 _ = Channel.CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer, malformed.Message, malformed, GoAwayReason.ProtocolViolation);
+                break;
+
+            case AccessDeniedException denied:
+                Logger.AccessDenied(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", denied.Rule);
+                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.AccessDenied, string.Empty, denied.Rule, null));
                 break;
 
             case OperationCanceledException when Channel.IsClosed:

@@ -94,7 +94,9 @@ public sealed class ServiceHost : IAsyncDisposable
             throw new InvalidOperationException("The host has already been started.");
         }
 
-        _listener = await endpoint.ListenAsync(cancellationToken).ConfigureAwait(false);
+        _listener = endpoint is Transports.UnixSocketEndpoint { Permissions: null } unix
+            ? await unix.ListenAsync(DefaultSocketPermissions(), cancellationToken).ConfigureAwait(false)
+            : await endpoint.ListenAsync(cancellationToken).ConfigureAwait(false);
         Logger.Listening(endpoint.ToString() ?? string.Empty, DescribeContracts());
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
     }
@@ -207,6 +209,12 @@ public sealed class ServiceHost : IAsyncDisposable
             connection.Start();
         }
     }
+
+    /// <summary>Anyone may connect only when every contract served is a system daemon's; anything else is private to this user.</summary>
+    private UnixFileMode DefaultSocketPermissions()
+        => _dispatchers.Values.All(d => d.Contract.Context == ServiceContext.System)
+            ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite
+            : UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     internal bool TryGetDispatcher(string contractName, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ServiceDispatcher? dispatcher)
         => _dispatchers.TryGetValue(contractName, out dispatcher);

@@ -39,6 +39,9 @@ public enum ErrorCode : byte
 
     /// <summary>The service is shutting down and cancelled the call.</summary>
     ShuttingDown = 4,
+
+    /// <summary>The caller's identity does not meet the method's authorization rule; the arguments were not decoded.</summary>
+    AccessDenied = 5,
 }
 
 /// <summary>Why a peer is ending the connection, carried in the method-id field of a <see cref="FrameKind.GoAway"/> frame.</summary>

@@ -46,4 +46,20 @@ public abstract class ServiceEndpoint
 /// <param name="ProcessId">The peer's process id at connect time. Never look it up again later to decide anything: pids are reused.</param>
 /// <param name="UserId">The peer's effective user id.</param>
 /// <param name="GroupId">The peer's effective group id.</param>
-public sealed record PeerCredentials(int ProcessId, uint UserId, uint GroupId);
+public sealed record PeerCredentials(int ProcessId, uint UserId, uint GroupId)
+{
+    /// <summary>The peer's supplementary groups at connect time (<c>SO_PEERGROUPS</c>), or empty where the kernel does not tell.</summary>
+    public IReadOnlyList<uint> SupplementaryGroupIds { get; init; } = [];
+
+    /// <summary>The user name of <see cref="UserId"/>, where it resolves; for logs and messages, never for decisions.</summary>
+    public string? UserName { get; init; }
+
+    /// <summary>
+    /// Whether the transport holds a pidfd for the peer (<c>SO_PEERPIDFD</c>): a handle that keeps naming the same
+    /// process even if its pid is later reused.
+    /// </summary>
+    public bool HasProcessHandle { get; init; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"pid {ProcessId}, uid {UserId}{(UserName is null ? "" : $" ({UserName})")}, gid {GroupId}";
+}

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace ContractGen.Transports;
 
@@ -20,14 +21,32 @@ public sealed class UnixSocketEndpoint : ServiceEndpoint
     /// <summary>The socket file's path.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The socket file's permissions. When not set, a <see cref="ServiceHost"/> derives them from the contracts it
+    /// serves: <c>0666</c> when all are <see cref="ServiceContext.System"/> (any local user may connect; methods
+    /// authorize each call), otherwise <c>0600</c> (only the service's own user), so a per-user agent is
+    /// unreachable by other users even if a rule were missing.
+    /// </summary>
+    public UnixFileMode? Permissions { get; init; }
+
     /// <inheritdoc/>
-    public override async ValueTask<ITransportListener> ListenAsync(CancellationToken cancellationToken)
+    public override ValueTask<ITransportListener> ListenAsync(CancellationToken cancellationToken)
+        => ListenAsync(Permissions ?? (UnixFileMode.UserRead | UnixFileMode.UserWrite), cancellationToken);
+
+    internal async ValueTask<ITransportListener> ListenAsync(UnixFileMode permissions, CancellationToken cancellationToken)
     {
         await RemoveStaleSocketAsync(cancellationToken).ConfigureAwait(false);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(Path));
+
+            // Set before listen(): until then every connect is refused, so no client slips in under looser permissions.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Path, permissions);
+            }
+
             socket.Listen(512);
             return new UnixSocketListener(socket, Path);
         }
@@ -118,8 +137,11 @@ internal sealed class SocketTransport : ITransport
     public SocketTransport(Socket socket)
     {
         _socket = socket;
-        PeerCredentials = PeerCredentialReader.TryRead(socket);
+        PeerCredentials = PeerCredentialReader.TryRead(socket, out _pidfd);
     }
+
+    // Held for the connection's lifetime so the peer's identity stays pinned to one process.
+    private readonly SafeFileHandle? _pidfd;
 
     public PeerCredentials? PeerCredentials { get; }
 
@@ -153,18 +175,23 @@ internal sealed class SocketTransport : ITransport
     {
         Abort();
         _socket.Dispose();
+        _pidfd?.Dispose();
         return ValueTask.CompletedTask;
     }
 }
 
-/// <summary>Reads <c>SO_PEERCRED</c> through the managed raw-socket-option API (no native shim).</summary>
+/// <summary>Reads the peer's identity from the kernel through the managed raw-socket-option API (no native shim).</summary>
 internal static class PeerCredentialReader
 {
     private const int SolSocket = 1;
     private const int SoPeerCred = 17;
+    private const int SoPeerGroups = 59;
+    private const int SoPeerPidFd = 77;
+    private const int MaxGroups = 256;
 
-    public static PeerCredentials? TryRead(Socket socket)
+    public static PeerCredentials? TryRead(Socket socket, out SafeFileHandle? pidfd)
     {
+        pidfd = null;
         if (socket.AddressFamily != AddressFamily.Unix || !OperatingSystem.IsLinux())
         {
             return null;
@@ -174,8 +201,7 @@ internal static class PeerCredentialReader
         Span<byte> ucred = stackalloc byte[12];
         try
         {
-            var length = socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred);
-            if (length < 12)
+            if (socket.GetRawSocketOption(SolSocket, SoPeerCred, ucred) < 12)
             {
                 return null;
             }
@@ -185,9 +211,44 @@ internal static class PeerCredentialReader
             return null;
         }
 
-        return new PeerCredentials(
-            MemoryMarshal.Read<int>(ucred),
-            MemoryMarshal.Read<uint>(ucred[4..]),
-            MemoryMarshal.Read<uint>(ucred[8..]));
+        var uid = MemoryMarshal.Read<uint>(ucred[4..]);
+        pidfd = TryReadPidFd(socket);
+        return new PeerCredentials(MemoryMarshal.Read<int>(ucred), uid, MemoryMarshal.Read<uint>(ucred[8..]))
+        {
+            SupplementaryGroupIds = TryReadGroups(socket),
+            UserName = Security.UnixAccounts.TryGetUserName(uid),
+            HasProcessHandle = pidfd is not null,
+        };
+    }
+
+    private static uint[] TryReadGroups(Socket socket)
+    {
+        Span<byte> groups = stackalloc byte[MaxGroups * sizeof(uint)];
+        try
+        {
+            var length = socket.GetRawSocketOption(SolSocket, SoPeerGroups, groups);
+            return MemoryMarshal.Cast<byte, uint>(groups[..length]).ToArray();
+        }
+        catch (SocketException)
+        {
+            // Kernels before 4.13 lack SO_PEERGROUPS; group rules then see the primary group only.
+            return [];
+        }
+    }
+
+    private static SafeFileHandle? TryReadPidFd(Socket socket)
+    {
+        Span<byte> fd = stackalloc byte[sizeof(int)];
+        try
+        {
+            return socket.GetRawSocketOption(SolSocket, SoPeerPidFd, fd) == sizeof(int)
+                ? new SafeFileHandle(MemoryMarshal.Read<int>(fd), ownsHandle: true)
+                : null;
+        }
+        catch (SocketException)
+        {
+            // Kernels before 6.5 lack SO_PEERPIDFD: the pid at connect time is all there is, and nothing re-reads it.
+            return null;
+        }
     }
 }
