@@ -19,6 +19,11 @@ internal static class ContractParser
 {
     private const int MaxWireNameLength = 256;
 
+    // The defaults of ServiceContractAttribute's bounds (the runtime's constants; the generator cannot reference it).
+    private const int DefaultMaxStringLength = 64 * 1024;
+    private const int DefaultMaxCollectionLength = 64 * 1024;
+    private const int DefaultMaxByteLength = 1024 * 1024;
+
     public static ContractParseResult Parse(INamedTypeSymbol contract, KnownTypes known, CancellationToken cancellationToken)
     {
         var problems = new List<ContractProblem>();
@@ -40,6 +45,10 @@ internal static class ContractParser
         }
 
         var contractRule = Authorization.ReadRule(contract, known, out var contractOpen);
+        var validation = new ValidationParser(known,
+            GetNamedArgument(attribute, "MaxStringLength") as int? ?? DefaultMaxStringLength,
+            GetNamedArgument(attribute, "MaxCollectionLength") as int? ?? DefaultMaxCollectionLength,
+            GetNamedArgument(attribute, "MaxByteLength") as int? ?? DefaultMaxByteLength);
         var registrations = new List<FormatterRegistration>();
         var methods = new List<MethodModel>();
         foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces))
@@ -55,7 +64,7 @@ internal static class ContractParser
                 switch (member)
                 {
                     case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAbstract: true } method:
-                        if (ParseMethod(method, iface, known, registrations, problems) is { } methodModel)
+                        if (ParseMethod(method, iface, known, validation, registrations, problems) is { } methodModel)
                         {
                             var methodRule = Authorization.ReadRule(method, known, out var methodOpen);
                             methods.Add(methodModel with { Policy = Authorization.GetPolicy(contractRule, contractOpen, methodRule, methodOpen, context) });
@@ -92,7 +101,8 @@ internal static class ContractParser
             context,
             ComputeFingerprint(wireName, methods),
             new EquatableArray<MethodModel>(methods),
-            new EquatableArray<FormatterRegistration>(registrations.Distinct().OrderBy(r => r.TypeName, System.StringComparer.Ordinal)));
+            new EquatableArray<FormatterRegistration>(registrations.Distinct().OrderBy(r => r.TypeName, System.StringComparer.Ordinal)),
+            new EquatableArray<TypeValidatorModel>(validation.TypeValidators));
         return new ContractParseResult(model, problems);
     }
 
@@ -100,7 +110,7 @@ internal static class ContractParser
     public static ulong ComputeFingerprint(string wireName, IEnumerable<MethodModel> methods)
         => Fnv.Hash64(wireName + "\n" + string.Join("\n", methods.Select(m => m.Signature).OrderBy(s => s, System.StringComparer.Ordinal)));
 
-    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, List<FormatterRegistration> registrations, List<ContractProblem> problems)
+    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, ValidationParser validation, List<FormatterRegistration> registrations, List<ContractProblem> problems)
     {
         var location = method.Locations.FirstOrDefault();
         var problemCount = problems.Count;
@@ -180,7 +190,7 @@ internal static class ContractParser
                 continue;
             }
 
-            parameters.Add(new ParameterModel(parameter.Name, wireType));
+            parameters.Add(new ParameterModel(parameter.Name, wireType, validation.ForParameter(parameter)));
         }
 
         if (problems.Count > problemCount)

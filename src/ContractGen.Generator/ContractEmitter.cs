@@ -49,6 +49,11 @@ internal static class ContractEmitter
         EmitProxy(w, model);
         w.Line();
         EmitDispatcher(w, model);
+        if (ValidatorEmitter.HasValidator(model))
+        {
+            w.Line();
+            ValidatorEmitter.Emit(w, model, GeneratedCodeAttribute);
+        }
 
         foreach (var _ in model.ContainingTypes)
         {
@@ -329,6 +334,12 @@ internal static class ContractEmitter
         if (method.Parameters.Count > 0)
         {
             w.Line($"var __arguments = serverCall.ReadArguments<{ArgumentsCodec(model, method)}>();");
+        }
+
+        if (ValidatorEmitter.HasChecks(method))
+        {
+            var checkedArguments = method.Parameters.Where(p => p.Check is not null).Select(p => $"__arguments.{Identifier(p.Name)}");
+            w.Line($"{ValidatorEmitter.ClassName(model)}.{method.MemberName}({string.Join(", ", checkedArguments)});");
         }
 
         if (method.CancellationTokenName is not null)

@@ -1,10 +1,11 @@
 using ContractGen;
+using System.ComponentModel.DataAnnotations;
 using MemoryPack;
 
 namespace ContractGen.EndToEnd;
 
 /// <summary>Every supported parameter and result type, echoed back so a round trip proves both directions.</summary>
-[ServiceContract(Name = "test.alltypes", Context = ServiceContext.System)]
+[ServiceContract(Name = "test.alltypes", Context = ServiceContext.System, MaxStringLength = 200_000)]
 public partial interface IAllTypes
 {
     ValueTask<bool> EchoBool(bool value);
@@ -117,3 +118,50 @@ public partial interface IAgent
 {
     ValueTask<uint> WhoCalls();
 }
+
+/// <summary>Constraints checked by the generated validator before the implementation runs.</summary>
+[ServiceContract(Name = "test.validated", MaxStringLength = 1000, MaxCollectionLength = 100)]
+public partial interface IValidated
+{
+    [AllowAnyLocalUser]
+    ValueTask<int> PlaceOrder(
+        [Required, StringLength(16, MinimumLength = 2)] string customer,
+        [Range(1, 100)] int quantity,
+        OrderRequest order,
+        [SafePath(Root = "/srv/files")] string file);
+
+    [AllowAnyLocalUser]
+    ValueTask<int> Tag([RegularExpression("^(a+)+$")] string tag, [AllowedValues("red", "green")] string? color, Shade shade, Access access);
+
+    [AllowAnyLocalUser]
+    ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob);
+
+    [AllowAnyLocalUser]
+    ValueTask<int> Encoded([Base64String] string data, [MinLength(2), MaxLength(3)] string[] names, [Range(0.5, 1.5)] double ratio);
+}
+
+public enum Shade
+{
+    Light = 1,
+    Dark = 2,
+}
+
+[Flags]
+public enum Access
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+}
+
+[MemoryPackable]
+public sealed partial record OrderRequest(
+    [MaxLength(8)] string Reference,
+    List<OrderLine> Lines,
+    Dictionary<string, OrderLine>? Extras);
+
+[MemoryPackable]
+public sealed partial record OrderLine(
+    [RegularExpression("[A-Z]{3}-[0-9]{3}")] string Sku,
+    [Range(1, 10)] int Count,
+    string? Note);

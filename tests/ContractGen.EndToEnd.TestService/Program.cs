@@ -24,6 +24,7 @@ await using var host = new ServiceHost(new ServiceHostOptions { ShutdownTimeout 
 host.AddService<IAllTypes>(new AllTypes());
 host.AddService<IBehaviour>(new Behaviour());
 host.AddService<IPrivileged>(new Privileged());
+host.AddService<IValidated>(new Validated());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
 
 // A per-user agent on its own socket: private to this user unless the test loosens the file mode.
@@ -210,4 +211,15 @@ internal static class TestClient
             return 1;
         }
     }
+}
+
+internal sealed class Validated : IValidated
+{
+    public ValueTask<int> PlaceOrder(string customer, int quantity, OrderRequest order, string file) => ValueTask.FromResult(order.Lines.Count);
+
+    public ValueTask<int> Tag(string tag, string? color, Shade shade, Access access) => ValueTask.FromResult(tag.Length);
+
+    public ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob) => ValueTask.FromResult(text.Length + numbers.Count + blob.Length);
+
+    public ValueTask<int> Encoded(string data, string[] names, double ratio) => ValueTask.FromResult(names.Length);
 }

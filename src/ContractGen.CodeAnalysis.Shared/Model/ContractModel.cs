@@ -23,7 +23,8 @@ internal sealed record ContractModel(
     int Context,
     ulong Fingerprint,
     EquatableArray<MethodModel> Methods,
-    EquatableArray<FormatterRegistration> FormatterRegistrations);
+    EquatableArray<FormatterRegistration> FormatterRegistrations,
+    EquatableArray<TypeValidatorModel> TypeValidators = default);
 
 /// <summary>A type that contains the contract interface; generated types are nested in it too.</summary>
 internal sealed record ContainingTypeModel(string Keyword, string Name);
@@ -66,7 +67,10 @@ internal sealed record MethodModel(
 internal sealed record CallerRuleModel(bool Root, bool SameUser, EquatableArray<string> Users, EquatableArray<uint> UserIds, EquatableArray<string> Groups);
 
 /// <summary>A parameter that crosses the wire.</summary>
-internal sealed record ParameterModel(string Name, WireTypeModel Type);
+/// <param name="Name">The parameter's name.</param>
+/// <param name="Type">How it crosses the wire.</param>
+/// <param name="Check">What the service checks before the implementation sees it, or null when nothing.</param>
+internal sealed record ParameterModel(string Name, WireTypeModel Type, CheckModel? Check = null);
 
 /// <summary>How a value is encoded; picks the MemoryPack call the emitter writes.</summary>
 internal enum WireKind

@@ -410,6 +410,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         ErrorCode.MethodNotFound => new ServiceMethodNotSupportedException(Contract.Name, method.Signature),
         ErrorCode.BadRequest => new MessageRejectedException(method.Name, error.Message),
         ErrorCode.AccessDenied => new AccessDeniedException(method.Name, error.Message),
+        ErrorCode.ValidationFailed when error.Details is [var path, var rule, var limit, var problem] => new ArgumentValidationException(path, rule, limit, problem),
         ErrorCode.ShuttingDown => new ServiceConnectionException(ConnectionCloseReason.HostShuttingDown,
             $"The service for '{Contract.Name}' is shutting down and cancelled '{method.Name}' before it completed: {error.Message}"),
         _ => new RemoteFaultException(method.Name, error.TypeName, $"(unknown error code {(byte)error.Code}) {error.Message}", error.StackTrace),

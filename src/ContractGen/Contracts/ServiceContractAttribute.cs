@@ -21,6 +21,27 @@ public sealed class ServiceContractAttribute : Attribute
 
     /// <summary>The security context the service runs in. Defaults to <see cref="ServiceContext.System"/>, the strictest.</summary>
     public ServiceContext Context { get; set; } = ServiceContext.System;
+
+    /// <summary>
+    /// The longest string, in characters, any argument or member may carry unless an attribute on it says otherwise
+    /// (<c>[MaxLength]</c>, <c>[StringLength]</c>, <c>[Length]</c>). Default: 65,536.
+    /// </summary>
+    public int MaxStringLength { get; set; } = DefaultMaxStringLength;
+
+    /// <summary>The most elements any array, list or dictionary may carry unless an attribute on it says otherwise. Default: 65,536.</summary>
+    public int MaxCollectionLength { get; set; } = DefaultMaxCollectionLength;
+
+    /// <summary>The most bytes any <c>byte[]</c> or <c>ReadOnlyMemory&lt;byte&gt;</c> may carry unless an attribute on it says otherwise. Default: 1 MiB.</summary>
+    public int MaxByteLength { get; set; } = DefaultMaxByteLength;
+
+    /// <summary>The default of <see cref="MaxStringLength"/>.</summary>
+    public const int DefaultMaxStringLength = 64 * 1024;
+
+    /// <summary>The default of <see cref="MaxCollectionLength"/>.</summary>
+    public const int DefaultMaxCollectionLength = 64 * 1024;
+
+    /// <summary>The default of <see cref="MaxByteLength"/>.</summary>
+    public const int DefaultMaxByteLength = 1024 * 1024;
 }
 
 /// <summary>Which kind of background process serves a contract, in launchd's terms.</summary>

@@ -204,3 +204,40 @@ public sealed class AccessDeniedException : ContractGenException
     /// <summary>The rule the caller did not meet, in words.</summary>
     public string Rule { get; }
 }
+
+/// <summary>
+/// A call's argument broke a constraint of the contract (a DataAnnotations attribute, a ContractGen attribute, a
+/// declared nullability or a default bound). The implementation never ran.
+/// </summary>
+public sealed class ArgumentValidationException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="path">The value that failed, e.g. <c>order.Items[3].Sku</c>.</param>
+    /// <param name="rule">The rule, e.g. <c>MaxLength</c>.</param>
+    /// <param name="limit">The rule's limit in words, e.g. <c>32</c>; empty when the rule has none.</param>
+    /// <param name="problem">What was wrong, e.g. <c>is 40 characters long</c>.</param>
+    public ArgumentValidationException(string path, string rule, string limit, string problem)
+        : base($"'{path}' {problem}: it breaks {rule}{(limit.Length == 0 ? "" : $" ({limit})")}. Send a value the contract allows.")
+    {
+        Path = path;
+        Rule = rule;
+        Limit = limit;
+        Problem = problem;
+    }
+
+    /// <summary>The value that failed, as a path from the parameter, e.g. <c>order.Items[3].Sku</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>The rule that failed, e.g. <c>MaxLength</c>, <c>Range</c>, <c>SafePath</c>.</summary>
+    public string Rule { get; }
+
+    /// <summary>The rule's limit in words; empty when it has none.</summary>
+    public string Limit { get; }
+
+    /// <summary>What was wrong with the value.</summary>
+    public string Problem { get; }
+
+    /// <summary>The same failure seen from an enclosing value: <paramref name="segment"/> goes in front of the path.</summary>
+    public ArgumentValidationException WithParent(string segment)
+        => new(Path.StartsWith('[') ? segment + Path : segment + "." + Path, Rule, Limit, Problem);
+}

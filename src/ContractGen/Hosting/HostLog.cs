@@ -41,6 +41,9 @@ internal static partial class HostLog
     [LoggerMessage(13, LogLevel.Warning, "Connection {ConnectionId}: refused {Contract}.{Method} for {Caller}; it may be called by {Rule}")]
     public static partial void AccessDenied(this ILogger logger, long connectionId, string contract, string method, string caller, string rule);
 
+    [LoggerMessage(14, LogLevel.Warning, "Connection {ConnectionId}: rejected {Contract}.{Method} from {Caller}: {Problem}")]
+    public static partial void ValidationFailed(this ILogger logger, long connectionId, string contract, string method, string caller, string problem);
+
     [LoggerMessage(12, LogLevel.Information, "Host stopped")]
     public static partial void Stopped(this ILogger logger);
 }

@@ -276,6 +276,12 @@ internal sealed class ServerConnection : IFrameHandler
                 _ = Channel.CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer, malformed.Message, malformed, GoAwayReason.ProtocolViolation);
                 break;
 
+            case ArgumentValidationException invalid:
+                Logger.ValidationFailed(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", invalid.Message);
+                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.ValidationFailed, string.Empty, invalid.Message, null,
+                    [invalid.Path, invalid.Rule, invalid.Limit, invalid.Problem]));
+                break;
+
             case AccessDeniedException denied:
                 Logger.AccessDenied(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", denied.Rule);
                 SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.AccessDenied, string.Empty, denied.Rule, null));

@@ -42,6 +42,9 @@ public enum ErrorCode : byte
 
     /// <summary>The caller's identity does not meet the method's authorization rule; the arguments were not decoded.</summary>
     AccessDenied = 5,
+
+    /// <summary>An argument broke a constraint of the contract; the implementation did not run.</summary>
+    ValidationFailed = 6,
 }
 
 /// <summary>Why a peer is ending the connection, carried in the method-id field of a <see cref="FrameKind.GoAway"/> frame.</summary>

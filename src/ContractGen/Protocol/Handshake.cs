@@ -105,7 +105,8 @@ internal readonly record struct HelloAckMessage(
 }
 
 /// <summary>The payload of an <see cref="FrameKind.Error"/> frame.</summary>
-internal readonly record struct ErrorMessage(ErrorCode Code, string TypeName, string Message, string? StackTrace)
+/// <remarks>For <see cref="ErrorCode.ValidationFailed"/>, <c>Details</c> holds the path, rule, limit and problem.</remarks>
+internal readonly record struct ErrorMessage(ErrorCode Code, string TypeName, string Message, string? StackTrace, string[]? Details = null)
     : IPayloadCodec<ErrorMessage>
 {
     public static void Write(ref MemoryPackWriter<FrameBuffer> writer, scoped in ErrorMessage value)
@@ -114,13 +115,15 @@ internal readonly record struct ErrorMessage(ErrorCode Code, string TypeName, st
         writer.WriteString(value.TypeName);
         writer.WriteString(value.Message);
         writer.WriteString(value.StackTrace);
+        writer.WriteValue(value.Details);
     }
 
     public static ErrorMessage Read(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload) => new(
         reader.ReadUnmanaged<ErrorCode>(),
         reader.ReadString() ?? string.Empty,
         reader.ReadString() ?? string.Empty,
-        reader.ReadString());
+        reader.ReadString(),
+        reader.ReadValue<string[]>());
 }
 
 /// <summary>The payload of a <see cref="FrameKind.GoAway"/> frame: a human-readable reason (the code travels in the header).</summary>

@@ -1,0 +1,356 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ContractGen.CodeAnalysis;
+
+/// <summary>
+/// Reads the constraints on contract parameters and on the members of <c>[MemoryPackable]</c> types (recursively, through
+/// arrays and collections) into <see cref="CheckModel"/>s, adding the contract's default bounds where no attribute
+/// sets one. One instance per contract: it collects the type validators the contract needs.
+/// </summary>
+internal sealed class ValidationParser
+{
+    private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";
+    private static readonly string[] EmptyOk = { "empty-ok" };
+    private static readonly string[] FlagsFlag = { "flags" };
+
+    private readonly KnownTypes _known;
+    private readonly int _maxString;
+    private readonly int _maxCollection;
+    private readonly int _maxBytes;
+    private readonly Dictionary<ITypeSymbol, TypeValidatorModel?> _validators = new(SymbolEqualityComparer.Default);
+    private readonly List<TypeValidatorModel> _ordered = new();
+
+    public ValidationParser(KnownTypes known, int maxString, int maxCollection, int maxBytes)
+    {
+        _known = known;
+        _maxString = maxString;
+        _maxCollection = maxCollection;
+        _maxBytes = maxBytes;
+    }
+
+    /// <summary>The validators of the packable types reached so far, in a stable order.</summary>
+    public IReadOnlyList<TypeValidatorModel> TypeValidators => _ordered;
+
+    /// <summary>The check of a parameter, or null when it needs none.</summary>
+    public CheckModel? ForParameter(IParameterSymbol parameter)
+        => Build(parameter.Type, parameter.GetAttributes(), topLevelParameter: true);
+
+    private CheckModel? Build(ITypeSymbol type, ImmutableArray<AttributeData> attributes, bool topLevelParameter = false)
+    {
+        var rules = new List<RuleModel>();
+        var name = type.ToDisplayString(WireTypes.EmitFormat);
+
+        // A parameter declared non-nullable is already refused as null while decoding; members and elements are not.
+        if (!topLevelParameter && type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.NotAnnotated)
+        {
+            rules.Add(Rule(RuleKind.NotNull, "its non-nullable declaration"));
+        }
+
+        if (Find(attributes, "RequiredAttribute") is { } required)
+        {
+            var allowEmpty = required.NamedArguments.Any(a => a.Key == "AllowEmptyStrings" && a.Value.Value is true);
+            rules.Add(Rule(RuleKind.Required, "[Required]", flags: allowEmpty ? EmptyOk : Array.Empty<string>()));
+        }
+
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            var inner = Build(nullable.TypeArguments[0], attributes);
+            return rules.Count == 0 && inner is null ? null : Model(name, CheckShape.NullableValue, rules, inner);
+        }
+
+        switch (Classify(type, out var element, out var key))
+        {
+            case CheckShape.String:
+                AddLengthRules(rules, attributes, _maxString, "MaxStringLength");
+                AddValueRules(rules, attributes);
+                if (Find(attributes, "RegularExpressionAttribute")?.ConstructorArguments.FirstOrDefault().Value is string pattern)
+                {
+                    rules.Add(Rule(RuleKind.Pattern, "[RegularExpression]", pattern));
+                }
+
+                if (Find(attributes, "Base64StringAttribute") is not null)
+                {
+                    rules.Add(Rule(RuleKind.Base64, "[Base64String]"));
+                }
+
+                if (FindExact(attributes, "ContractGen.SafePathAttribute") is { } safePath)
+                {
+                    var root = safePath.NamedArguments.FirstOrDefault(a => a.Key == "Root").Value.Value as string;
+                    rules.Add(Rule(RuleKind.SafePath, "[SafePath]", root ?? string.Empty));
+                }
+
+                return Model(name, CheckShape.String, rules, null);
+
+            case CheckShape.ByteArray:
+            case CheckShape.ByteMemory:
+                AddLengthRules(rules, attributes, _maxBytes, "MaxByteLength");
+                return Model(name, Classify(type, out _, out _), rules, null);
+
+            case CheckShape.Array:
+            case CheckShape.List:
+            case CheckShape.Dictionary:
+                AddLengthRules(rules, attributes, _maxCollection, "MaxCollectionLength");
+                var elementCheck = Build(element!, ImmutableArray<AttributeData>.Empty);
+                var keyCheck = key is null ? null : Build(key, ImmutableArray<AttributeData>.Empty);
+                return Model(name, Classify(type, out _, out _), rules, elementCheck, keyCheck);
+
+            case CheckShape.Packable:
+                var validator = GetValidator(type);
+                return rules.Count == 0 && validator is null ? null : Model(name, CheckShape.Packable, rules, null, null, validator?.MethodName);
+
+            default:
+                AddRangeRule(rules, attributes);
+                AddValueRules(rules, attributes);
+                if (type.TypeKind == TypeKind.Enum)
+                {
+                    rules.Add(DefinedEnumRule((INamedTypeSymbol)type));
+                }
+
+                return rules.Count == 0 ? null : Model(name, CheckShape.Scalar, rules, null);
+        }
+    }
+
+    private CheckShape Classify(ITypeSymbol type, out ITypeSymbol? element, out ITypeSymbol? key)
+    {
+        element = null;
+        key = null;
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return CheckShape.String;
+        }
+
+        if (type is IArrayTypeSymbol array)
+        {
+            element = array.ElementType;
+            return array.ElementType.SpecialType == SpecialType.System_Byte ? CheckShape.ByteArray : CheckShape.Array;
+        }
+
+        if (type is INamedTypeSymbol named)
+        {
+            var definition = named.OriginalDefinition;
+            if (SymbolEqualityComparer.Default.Equals(definition, _known.ReadOnlyMemoryOfT))
+            {
+                return CheckShape.ByteMemory;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(definition, _known.ListOfT))
+            {
+                element = named.TypeArguments[0];
+                return CheckShape.List;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(definition, _known.DictionaryOfTKeyTValue))
+            {
+                key = named.TypeArguments[0];
+                element = named.TypeArguments[1];
+                return CheckShape.Dictionary;
+            }
+
+            if (_known.MemoryPackableAttribute is not null
+                && named.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.MemoryPackableAttribute)))
+            {
+                return CheckShape.Packable;
+            }
+        }
+
+        return CheckShape.Scalar;
+    }
+
+    /// <summary>The validator of a packable type; null when none of its members needs a check. Cycles are allowed.</summary>
+    private TypeValidatorModel? GetValidator(ITypeSymbol type)
+    {
+        var plain = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
+        if (_validators.TryGetValue(plain, out var existing))
+        {
+            return existing;
+        }
+
+        var methodName = "__Validate_" + new string(plain.ToDisplayString(WireTypes.SignatureFormat).Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
+        var placeholder = new TypeValidatorModel(plain.ToDisplayString(WireTypes.EmitFormat), methodName, default);
+
+        // A recursive type refers to its own validator while it is being built.
+        _validators[plain] = placeholder;
+        var members = new List<MemberCheckModel>();
+        foreach (var member in SerializedMembers((INamedTypeSymbol)plain))
+        {
+            var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+            var check = Build(memberType, AttributesOf(member));
+            if (check is not null)
+            {
+                members.Add(new MemberCheckModel(member.Name, check));
+            }
+        }
+
+        var model = members.Count == 0 ? null : placeholder with { Members = new EquatableArray<MemberCheckModel>(members) };
+        _validators[plain] = model;
+        if (model is not null)
+        {
+            _ordered.Add(model);
+        }
+
+        return model;
+    }
+
+    /// <summary>The members MemoryPack serializes: public instance fields and readable properties, less <c>[MemoryPackIgnore]</c>.</summary>
+    private static IEnumerable<ISymbol> SerializedMembers(INamedTypeSymbol type)
+        => type.GetMembers()
+            .Where(m => !m.IsStatic && !m.IsImplicitlyDeclared && m.DeclaredAccessibility == Accessibility.Public)
+            .Where(m => m is IPropertySymbol { IsIndexer: false, GetMethod: not null } || m is IFieldSymbol)
+            .Where(m => !m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "MemoryPack.MemoryPackIgnoreAttribute"))
+            .Where(m => m.Name != "EqualityContract");
+
+    /// <summary>
+    /// The attributes on a member, plus, for a positional record's property, those written on its constructor
+    /// parameter (where C# puts <c>[MaxLength(8)] string Sku</c> unless the author writes <c>property:</c>).
+    /// </summary>
+    private static ImmutableArray<AttributeData> AttributesOf(ISymbol member)
+    {
+        var attributes = member.GetAttributes();
+        if (member is IPropertySymbol && member.ContainingType.IsRecord)
+        {
+            var parameter = member.ContainingType.InstanceConstructors
+                .SelectMany(c => c.Parameters)
+                .FirstOrDefault(p => p.Name == member.Name);
+            if (parameter is not null)
+            {
+                attributes = attributes.AddRange(parameter.GetAttributes());
+            }
+        }
+
+        return attributes;
+    }
+
+    private static void AddLengthRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes, int defaultMax, string defaultName)
+    {
+        int? min = null, max = null;
+        string minName = string.Empty, maxName = string.Empty;
+        if (Find(attributes, "MinLengthAttribute")?.ConstructorArguments.FirstOrDefault().Value is int minLength)
+        {
+            (min, minName) = (minLength, "[MinLength]");
+        }
+
+        if (Find(attributes, "MaxLengthAttribute") is { } maxAttribute)
+        {
+            (max, maxName) = (maxAttribute.ConstructorArguments.FirstOrDefault().Value as int? ?? -1, "[MaxLength]");
+        }
+
+        if (Find(attributes, "LengthAttribute") is { ConstructorArguments.Length: 2 } length)
+        {
+            (min, minName) = ((int)length.ConstructorArguments[0].Value!, "[Length]");
+            (max, maxName) = ((int)length.ConstructorArguments[1].Value!, "[Length]");
+        }
+
+        if (Find(attributes, "StringLengthAttribute") is { } stringLength)
+        {
+            (max, maxName) = ((int)stringLength.ConstructorArguments[0].Value!, "[StringLength]");
+            if (stringLength.NamedArguments.FirstOrDefault(a => a.Key == "MinimumLength").Value.Value is int minimum)
+            {
+                (min, minName) = (minimum, "[StringLength]");
+            }
+        }
+
+        if (min is > 0)
+        {
+            rules.Add(Rule(RuleKind.MinLength, minName, min.Value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        // [MaxLength] without an argument (-1) means "the largest the store allows": the contract's default.
+        var effectiveMax = max is > 0 ? max.Value : defaultMax;
+        rules.Add(Rule(RuleKind.MaxLength, max is > 0 ? maxName : "the contract's " + defaultName, effectiveMax.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    private static void AddRangeRule(List<RuleModel> rules, ImmutableArray<AttributeData> attributes)
+    {
+        if (Find(attributes, "RangeAttribute") is not { ConstructorArguments.Length: 2 } range)
+        {
+            return;
+        }
+
+        var flags = new List<string>();
+        if (range.NamedArguments.Any(a => a.Key == "MinimumIsExclusive" && a.Value.Value is true))
+        {
+            flags.Add("min-exclusive");
+        }
+
+        if (range.NamedArguments.Any(a => a.Key == "MaximumIsExclusive" && a.Value.Value is true))
+        {
+            flags.Add("max-exclusive");
+        }
+
+        if (range.ConstructorArguments[0].Value is double)
+        {
+            flags.Add("double");
+        }
+
+        rules.Add(new RuleModel(RuleKind.Range, "[Range]", Literal(range.ConstructorArguments[0].Value), Literal(range.ConstructorArguments[1].Value), default, new EquatableArray<string>(flags)));
+    }
+
+    private static void AddValueRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes)
+    {
+        foreach (var (attributeName, kind) in new[] { ("AllowedValuesAttribute", RuleKind.AllowedValues), ("DeniedValuesAttribute", RuleKind.DeniedValues) })
+        {
+            if (Find(attributes, attributeName) is { ConstructorArguments.Length: 1 } values && values.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            {
+                var literals = values.ConstructorArguments[0].Values.Select(v => Literal(v.Value));
+                rules.Add(new RuleModel(kind, "[" + attributeName.Replace("Attribute", string.Empty) + "]", string.Empty, string.Empty, new EquatableArray<string>(literals), default));
+            }
+        }
+    }
+
+    private static RuleModel DefinedEnumRule(INamedTypeSymbol enumType)
+    {
+        var typeName = enumType.ToDisplayString(WireTypes.EmitFormat);
+        var members = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
+        if (enumType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.FlagsAttribute"))
+        {
+            var mask = members.Aggregate(0UL, (acc, f) => acc | ToBits(f.ConstantValue!));
+            return new RuleModel(RuleKind.DefinedEnum, $"the members of {enumType.Name}", "0x" + mask.ToString("X", CultureInfo.InvariantCulture) + "UL", string.Empty, default, new EquatableArray<string>(FlagsFlag));
+        }
+
+        return new RuleModel(RuleKind.DefinedEnum, $"the members of {enumType.Name}", string.Empty, string.Empty,
+            new EquatableArray<string>(members.Select(f => typeName + "." + f.Name)), default);
+    }
+
+    // An enum constant's bits, whatever its underlying type (a negative signed value sets the high bits).
+    private static ulong ToBits(object value) => value switch
+    {
+        ulong u => u,
+        sbyte or short or int or long => unchecked((ulong)Convert.ToInt64(value, CultureInfo.InvariantCulture)),
+        _ => Convert.ToUInt64(value, CultureInfo.InvariantCulture),
+    };
+
+    private static RuleModel Rule(RuleKind kind, string name, string argument = "", IEnumerable<string>? flags = null)
+        => new(kind, name, argument, string.Empty, default, new EquatableArray<string>(flags ?? Array.Empty<string>()));
+
+    private static CheckModel? Model(string typeName, CheckShape shape, List<RuleModel> rules, CheckModel? element, CheckModel? key = null, string? validator = null)
+        => rules.Count == 0 && element is null && key is null && validator is null
+            ? null
+            : new CheckModel(typeName, shape, new EquatableArray<RuleModel>(rules), element, key, validator);
+
+    private static AttributeData? Find(ImmutableArray<AttributeData> attributes, string name)
+        => FindExact(attributes, DataAnnotations + name);
+
+    private static AttributeData? FindExact(ImmutableArray<AttributeData> attributes, string fullName)
+        => attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == fullName);
+
+    private static string Literal(object? value) => value switch
+    {
+        null => "null",
+        string s => SymbolDisplay.FormatLiteral(s, quote: true),
+        bool b => b ? "true" : "false",
+        char c => SymbolDisplay.FormatLiteral(c, quote: true),
+        double d => d.ToString("R", CultureInfo.InvariantCulture) + "d",
+        float f => f.ToString("R", CultureInfo.InvariantCulture) + "f",
+        long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+        ulong u => u.ToString(CultureInfo.InvariantCulture) + "UL",
+        uint u => u.ToString(CultureInfo.InvariantCulture) + "U",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => SymbolDisplay.FormatLiteral(value.ToString() ?? string.Empty, quote: true),
+    };
+}
