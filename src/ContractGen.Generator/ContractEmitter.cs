@@ -441,7 +441,7 @@ internal static class ContractEmitter
         {
             WireKind.Unmanaged => $"__reader.ReadUnmanaged<{type.TypeName}>()",
             WireKind.Boolean => $"{WireFormat}.ReadBoolean(ref __reader)",
-            WireKind.String => "__reader.ReadString()",
+            WireKind.String => $"{WireFormat}.ReadString(ref __reader)",
             WireKind.ByteArray => "__reader.ReadUnmanagedArray<byte>()",
             WireKind.ByteMemory => service ? $"{WireFormat}.ReadBytesSlice(ref __reader, __payload)" : $"{WireFormat}.ReadBytesCopy(ref __reader)",
             WireKind.Packable => $"__reader.ReadPackable<{packable}>()",

@@ -20,8 +20,8 @@ internal static partial class HostLog
     [LoggerMessage(5, LogLevel.Warning, "Connection {ConnectionId} closed: the client (pid {Pid}, uid {Uid}) broke the protocol: {Detail}")]
     public static partial void ProtocolViolation(this ILogger logger, long connectionId, int? pid, uint? uid, string detail);
 
-    [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId}: a request to {Contract}.{Method} could not be decoded: {Detail}")]
-    public static partial void MalformedRequest(this ILogger logger, long connectionId, string contract, string method, string detail);
+    [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId}: a request to {Contract}.{Method} from {Caller} could not be decoded: {Detail}")]
+    public static partial void MalformedRequest(this ILogger logger, long connectionId, string contract, string method, string caller, string detail);
 
     [LoggerMessage(7, LogLevel.Error, "Connection {ConnectionId}: {Contract}.{Method} threw")]
     public static partial void CallFailed(this ILogger logger, long connectionId, string contract, string method, Exception exception);

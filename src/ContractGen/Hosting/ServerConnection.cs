@@ -272,8 +272,16 @@ internal sealed class ServerConnection : IFrameHandler
         switch (failure)
         {
             case MalformedMessageException malformed:
-                Logger.MalformedRequest(Id, _dispatcher!.Contract.Name, method, malformed.Message);
-                _ = Channel.CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer, malformed.Message, malformed, GoAwayReason.ProtocolViolation);
+                Logger.MalformedRequest(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", malformed.Message);
+                if (_host.Options.MalformedMessagePolicy == MalformedMessagePolicy.FailCall)
+                {
+                    SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.BadRequest, string.Empty, malformed.Message, null));
+                }
+                else
+                {
+                    _ = Channel.CloseAsync(ConnectionCloseReason.ProtocolViolationByPeer, malformed.Message, malformed, GoAwayReason.ProtocolViolation);
+                }
+
                 break;
 
             case ArgumentValidationException invalid:

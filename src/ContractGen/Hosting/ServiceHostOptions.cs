@@ -23,6 +23,12 @@ public sealed class ServiceHostOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// What the host does when a call's arguments do not decode (a misbehaving or mismatched client). Default:
+    /// <see cref="MalformedMessagePolicy.CloseConnection"/>.
+    /// </summary>
+    public MalformedMessagePolicy MalformedMessagePolicy { get; set; } = MalformedMessagePolicy.CloseConnection;
+
     /// <summary>Whether a client sees the stack trace of an exception its call raised in the service. Default: false.</summary>
     public bool IncludeExceptionDetails { get; set; }
 
@@ -54,4 +60,17 @@ public sealed class ServiceHostOptions
             throw new ArgumentOutOfRangeException(nameof(ShutdownTimeout), ShutdownTimeout, "ShutdownTimeout must not be negative.");
         }
     }
+}
+
+/// <summary>What a host does with a call whose arguments do not decode.</summary>
+public enum MalformedMessagePolicy
+{
+    /// <summary>
+    /// Treat the client as misbehaving: log the reason with its identity, tell it (its calls fail with
+    /// <see cref="ConnectionCloseReason.RejectedByPeer"/>), and close its connection. The safe default for daemons.
+    /// </summary>
+    CloseConnection = 0,
+
+    /// <summary>Fail only that call (the client gets <see cref="MessageRejectedException"/>) and keep the connection.</summary>
+    FailCall = 1,
 }

@@ -30,6 +30,48 @@ public static class WireFormat
     public static ReadOnlyMemory<byte> ReadBytesCopy(ref MemoryPackReader reader)
         => reader.ReadUnmanagedArray<byte>() ?? ReadOnlyMemory<byte>.Empty;
 
+    /// <summary>
+    /// Reads a string strictly: only MemoryPack's UTF-8 form (what every ContractGen writer sends), and only valid
+    /// UTF-8. MemoryPack's own reader would accept UTF-16 with lone surrogates, or replace invalid UTF-8 silently.
+    /// </summary>
+    /// <exception cref="MalformedMessageException">The string is not valid UTF-8, or not in the UTF-8 form.</exception>
+    public static string? ReadString(ref MemoryPackReader reader)
+    {
+        var header = reader.ReadUnmanaged<int>();
+        if (header == -1)
+        {
+            return null;
+        }
+
+        if (header == 0)
+        {
+            return string.Empty;
+        }
+
+        if (header > 0)
+        {
+            throw new MalformedMessageException("A string arrived in UTF-16 form; ContractGen peers send UTF-8 only.");
+        }
+
+        // UTF-8 form: ~byteCount, then the UTF-16 length (a hint), then the bytes.
+        var byteCount = ~header;
+        if (reader.Remaining < 4L + byteCount)
+        {
+            throw new MalformedMessageException($"A string claims {byteCount} bytes but only {reader.Remaining} remain.");
+        }
+
+        reader.Advance(4);
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref reader.GetSpanReference(byteCount), byteCount);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new MalformedMessageException("A string is not valid UTF-8.");
+        }
+
+        var value = System.Text.Encoding.UTF8.GetString(bytes);
+        reader.Advance(byteCount);
+        return value;
+    }
+
     /// <summary>Reads a <see cref="bool"/>, refusing any byte other than 0 or 1 (another value would be a corrupt <see cref="bool"/>).</summary>
     public static bool ReadBoolean(ref MemoryPackReader reader)
     {
