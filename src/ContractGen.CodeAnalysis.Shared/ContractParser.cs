@@ -193,6 +193,12 @@ internal static class ContractParser
             parameters.Add(new ParameterModel(parameter.Name, wireType, validation.ForParameter(parameter)));
         }
 
+        var isOneWay = method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.OneWayAttribute));
+        if (isOneWay && resultType is not null)
+        {
+            problems.Add(new ContractProblem(DiagnosticIds.OneWayWithResult, GetReturnTypeLocation(method) ?? location, method.Name));
+        }
+
         if (problems.Count > problemCount)
         {
             return null;
@@ -211,7 +217,8 @@ internal static class ContractParser
             result,
             new EquatableArray<ParameterModel>(parameters),
             cancellationTokenName,
-            default);
+            default,
+            isOneWay);
     }
 
     /// <summary>

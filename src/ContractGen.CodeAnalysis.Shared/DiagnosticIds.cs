@@ -12,5 +12,6 @@ internal static class DiagnosticIds
     public const string NonMethodMember = "CGEN1007";
     public const string MisplacedCancellationToken = "CGEN1008";
     public const string GenericContract = "CGEN1009";
+    public const string OneWayWithResult = "CGEN1010";
     public const string InvalidContractName = "CGEN2001";
 }

@@ -30,6 +30,7 @@ internal sealed class KnownTypes
         AllowCallersAttribute = compilation.GetTypeByMetadataName("ContractGen.AllowCallersAttribute");
         RequireRootAttribute = compilation.GetTypeByMetadataName("ContractGen.RequireRootAttribute");
         AllowAnyLocalUserAttribute = compilation.GetTypeByMetadataName("ContractGen.AllowAnyLocalUserAttribute");
+        OneWayAttribute = compilation.GetTypeByMetadataName("ContractGen.OneWayAttribute");
         UnmanagedStructs = UnmanagedStructNames.Select(compilation.GetTypeByMetadataName).Where(t => t is not null).Cast<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
     }
 
@@ -46,6 +47,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? AllowCallersAttribute { get; }
     public INamedTypeSymbol? RequireRootAttribute { get; }
     public INamedTypeSymbol? AllowAnyLocalUserAttribute { get; }
+    public INamedTypeSymbol? OneWayAttribute { get; }
 
     /// <summary>Framework structs that MemoryPack writes as raw bytes and for which every bit pattern decodes.</summary>
     public ImmutableHashSet<INamedTypeSymbol> UnmanagedStructs { get; }

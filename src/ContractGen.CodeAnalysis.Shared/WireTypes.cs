@@ -33,7 +33,7 @@ internal static class WireTypes
         var nullable = type.IsReferenceType
             ? type.NullableAnnotation != NullableAnnotation.NotAnnotated
             : IsNullableValueType(type);
-        return new WireTypeModel(type.ToDisplayString(EmitFormat), kind.Value, nullable);
+        return new WireTypeModel(type.ToDisplayString(EmitFormat), kind.Value, nullable, type.IsValueType);
     }
 
     private static WireKind? ClassifyKind(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, bool topLevel, ref string? why)

@@ -101,9 +101,10 @@ internal static class ContractEmitter
 
     private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
-    // '@' only where the name is a keyword, so ordinary names read as the user wrote them.
+    // '@' only where the name is a keyword, so ordinary names read as the user wrote them. 'await' is only contextual,
+    // but the dispatcher's methods are async, where it cannot be an identifier (CS4003).
     private static string Identifier(string name)
-        => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+        => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None || name == "await" ? "@" + name : name;
 
     private static string ContextName(int context) => context switch
     {
@@ -259,7 +260,9 @@ internal static class ContractEmitter
             ? "default"
             : $"new {ArgumentsCodec(model, method)}({string.Join(", ", method.Parameters.Select(p => Identifier(p.Name)))})";
         var id = $"{ContractClass(model)}.MethodIds.{method.MemberName}";
-        var invoke = method.Result is { } result
+        var invoke = method.IsOneWay
+            ? $"__connection.SendOneWayAsync<{ArgumentsCodec(model, method)}>({id}, {arguments}, {token})"
+            : method.Result is { } result
             ? $"__connection.InvokeAsync<{ArgumentsCodec(model, method)}, {result.TypeName}, {ResultCodec(model, method)}>({id}, {arguments}, {token})"
             : $"__connection.InvokeAsync<{ArgumentsCodec(model, method)}>({id}, {arguments}, {token})";
         if (method.ReturnKind is ReturnKind.Task or ReturnKind.TaskOfT)
@@ -356,6 +359,11 @@ internal static class ContractEmitter
             w.Line($"var __result = await {call}.ConfigureAwait(false);");
             w.Line($"await serverCall.ReplyAsync<{result.TypeName}, {ResultCodec(model, method)}>(__result).ConfigureAwait(false);");
         }
+        else if (method.IsOneWay)
+        {
+            w.Line($"await {call}.ConfigureAwait(false);");
+            w.Line("// One-way: the client waits for no reply.");
+        }
         else
         {
             w.Line($"await {call}.ConfigureAwait(false);");
@@ -447,7 +455,7 @@ internal static class ContractEmitter
             WireKind.Packable => $"__reader.ReadPackable<{packable}>()",
             _ => $"__reader.ReadValue<{type.TypeName}>()",
         };
-        var canBeNull = type.Kind is WireKind.String or WireKind.ByteArray or WireKind.Packable or WireKind.Formatted;
+        var canBeNull = !type.IsValueType && type.Kind is WireKind.String or WireKind.ByteArray or WireKind.Packable or WireKind.Formatted;
         if (canBeNull && !type.IsNullable)
         {
             read += $" ?? throw {WireFormat}.NullNotAllowed({Literal(name)})";

@@ -165,3 +165,28 @@ public sealed partial record OrderLine(
     [RegularExpression("[A-Z]{3}-[0-9]{3}")] string Sku,
     [Range(1, 10)] int Count,
     string? Note);
+
+/// <summary>One-way messages and deadlines.</summary>
+[ServiceContract(Name = "test.messaging")]
+public partial interface IMessaging
+{
+    /// <summary>Appends <paramref name="sequence"/> to the service's log for <paramref name="key"/>, without a reply.</summary>
+    [OneWay, AllowAnyLocalUser]
+    Task Record(string key, [Range(0, 1_000_000)] int sequence);
+
+    /// <summary>A one-way call that throws in the service: the caller never hears of it.</summary>
+    [OneWay, AllowAnyLocalUser]
+    ValueTask Explode(string key);
+
+    /// <summary>The log for <paramref name="key"/> once it holds <paramref name="count"/> entries (or after a few seconds).</summary>
+    [AllowAnyLocalUser]
+    ValueTask<int[]> Recorded(string key, int count);
+
+    /// <summary>Waits until the call's token fires; records when it did under <paramref name="key"/>.</summary>
+    [AllowAnyLocalUser]
+    Task WaitForever(string key, CancellationToken cancellationToken);
+
+    /// <summary>Whether the token of <see cref="WaitForever"/> fired for <paramref name="key"/>.</summary>
+    [AllowAnyLocalUser]
+    ValueTask<bool> TokenFired(string key);
+}

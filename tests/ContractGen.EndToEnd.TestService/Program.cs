@@ -25,6 +25,7 @@ host.AddService<IAllTypes>(new AllTypes());
 host.AddService<IBehaviour>(new Behaviour());
 host.AddService<IPrivileged>(new Privileged());
 host.AddService<IValidated>(new Validated());
+host.AddService<IMessaging>(new Messaging());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
 
 // A per-user agent on its own socket: private to this user unless the test loosens the file mode.
@@ -222,4 +223,58 @@ internal sealed class Validated : IValidated
     public ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob) => ValueTask.FromResult(text.Length + numbers.Count + blob.Length);
 
     public ValueTask<int> Encoded(string data, string[] names, double ratio) => ValueTask.FromResult(names.Length);
+}
+
+internal sealed class Messaging : IMessaging
+{
+    private readonly ConcurrentDictionary<string, List<int>> _logs = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _fired = new();
+
+    public Task Record(string key, int sequence)
+    {
+        var log = _logs.GetOrAdd(key, _ => []);
+        lock (log)
+        {
+            log.Add(sequence);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public ValueTask Explode(string key) => throw new InvalidOperationException("one-way failure for " + key);
+
+    public async ValueTask<int[]> Recorded(string key, int count)
+    {
+        var log = _logs.GetOrAdd(key, _ => []);
+        for (var i = 0; i < 500; i++)
+        {
+            lock (log)
+            {
+                if (log.Count >= count)
+                {
+                    return [.. log];
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        lock (log)
+        {
+            return [.. log];
+        }
+    }
+
+    public async Task WaitForever(string key, CancellationToken cancellationToken)
+    {
+        var fired = _fired.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        using var registration = cancellationToken.Register(() => fired.TrySetResult());
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+
+    public async ValueTask<bool> TokenFired(string key)
+    {
+        var fired = _fired.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return await Task.WhenAny(fired.Task, Task.Delay(TimeSpan.FromSeconds(10))) == fired.Task;
+    }
 }

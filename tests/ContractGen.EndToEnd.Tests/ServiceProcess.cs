@@ -106,6 +106,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Kills the service at once (SIGKILL): a crash, as far as its clients can tell.</summary>
     public void Kill() => Signal("KILL");
 
+    /// <summary>Freezes the service (SIGSTOP): it hangs, but its sockets stay open.</summary>
+    public void Stop() => Signal("STOP");
+
+    /// <summary>Thaws a frozen service (SIGCONT).</summary>
+    public void Continue() => Signal("CONT");
+
     private void Signal(string signal)
     {
         using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);

@@ -49,6 +49,7 @@ internal enum ReturnKind
 /// <param name="Result">The result's wire type, or null for no result.</param>
 /// <param name="Parameters">The parameters that cross the wire.</param>
 /// <param name="CancellationTokenName">The trailing <c>CancellationToken</c> parameter's name, or null.</param>
+/// <param name="IsOneWay">Whether the method is <c>[OneWay]</c>: sent without waiting for a reply.</param>
 /// <param name="Policy">The authorization rules that apply (contract, method, or the context's default); every one must pass. Empty: any local user.</param>
 internal sealed record MethodModel(
     string Name,
@@ -61,7 +62,8 @@ internal sealed record MethodModel(
     WireTypeModel? Result,
     EquatableArray<ParameterModel> Parameters,
     string? CancellationTokenName,
-    EquatableArray<CallerRuleModel> Policy);
+    EquatableArray<CallerRuleModel> Policy,
+    bool IsOneWay = false);
 
 /// <summary>One authorization rule: a caller meeting any criterion passes.</summary>
 internal sealed record CallerRuleModel(bool Root, bool SameUser, EquatableArray<string> Users, EquatableArray<uint> UserIds, EquatableArray<string> Groups);
@@ -101,7 +103,8 @@ internal enum WireKind
 /// <param name="TypeName">The fully qualified C# name, with nullable annotations, e.g. <c>global::System.Collections.Generic.List&lt;string?&gt;</c>.</param>
 /// <param name="Kind">How it is encoded.</param>
 /// <param name="IsNullable">Whether null is an allowed value (a non-nullable reference read as null is a malformed message).</param>
-internal sealed record WireTypeModel(string TypeName, WireKind Kind, bool IsNullable);
+/// <param name="IsValueType">Whether the type is a struct (a <c>[MemoryPackable]</c> struct reads back as a value, never null).</param>
+internal sealed record WireTypeModel(string TypeName, WireKind Kind, bool IsNullable, bool IsValueType = false);
 
 /// <summary>A formatter that generated code registers with MemoryPack before first use.</summary>
 /// <param name="TypeName">For a packable type, the type; otherwise the formatter type to instantiate.</param>

@@ -17,6 +17,7 @@ internal sealed class PendingCall : IValueTaskSource<PayloadBuffer>
     private ManualResetValueTaskSourceCore<PayloadBuffer> _core = new() { RunContinuationsAsynchronously = true };
     private int _completed;
     private CancellationTokenRegistration _registration;
+    private ITimer? _deadline;
     private ServiceConnection? _owner;
 
     public uint Id { get; private set; }
@@ -35,6 +36,20 @@ internal sealed class PendingCall : IValueTaskSource<PayloadBuffer>
         if (cancellationToken.CanBeCanceled)
         {
             _registration = cancellationToken.UnsafeRegister(s_onCanceled, this);
+        }
+    }
+
+    /// <summary>Fails the call with <see cref="CallTimeoutException"/> after <paramref name="timeout"/>, and tells the service.</summary>
+    public void StartDeadline(TimeSpan timeout)
+        => _deadline = TimeProvider.System.CreateTimer(static state => ((PendingCall)state!).OnDeadline(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+
+    public TimeSpan Timeout { get; set; }
+
+    private void OnDeadline()
+    {
+        if (TrySetException(new CallTimeoutException(Method.Name, Timeout)))
+        {
+            _owner?.SendCancel(Id);
         }
     }
 
@@ -76,6 +91,8 @@ internal sealed class PendingCall : IValueTaskSource<PayloadBuffer>
         // Dispose waits for a running cancellation callback, so the callback never sees a recycled call.
         _registration.Dispose();
         _registration = default;
+        _deadline?.Dispose();
+        _deadline = null;
         _core.Reset();
         _completed = 0;
         _owner = null;

@@ -102,6 +102,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 
         _channel = new FrameChannel(transport, this, _options.MaxFrameSize);
         _channel.Start();
+        _channel.EnableKeepAlive(_options.KeepAliveInterval, _options.KeepAliveTimeout);
         var hello = new HelloMessage(ProtocolConstants.Version, Contract.Name, Contract.Fingerprint, [.. Contract.Methods.Select(m => m.Id)], _options.MaxFrameSize);
         await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
 
@@ -148,8 +149,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         var reply = default(PayloadBuffer);
         try
         {
-            await _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, methodId, arguments).ConfigureAwait(false);
-            call.RegisterCancellation(cancellationToken);
+            await SendRequestAsync(call, arguments, cancellationToken).ConfigureAwait(false);
             reply = await call.WaitAsync().ConfigureAwait(false);
             return DecodeResult<TResult, TResultCodec>(reply, call.Method);
         }
@@ -170,8 +170,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         var reply = default(PayloadBuffer);
         try
         {
-            await _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, methodId, arguments).ConfigureAwait(false);
-            call.RegisterCancellation(cancellationToken);
+            await SendRequestAsync(call, arguments, cancellationToken).ConfigureAwait(false);
             reply = await call.WaitAsync().ConfigureAwait(false);
             if (reply.Length != 0)
             {
@@ -184,6 +183,39 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             EndCall(call);
             reply.Return();
         }
+    }
+
+    /// <summary>
+    /// Sends a one-way call: returns once the request is handed to the transport; the service sends no reply, so
+    /// failures in the service are only logged there. One-way calls on a connection start in the order they were sent.
+    /// Called by generated proxies.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public ValueTask SendOneWayAsync<TArguments>(uint methodId, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IPayloadCodec<TArguments>
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var method = CheckCallable(methodId);
+        var callId = NextCallId();
+        return _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, method.Id, arguments, FrameOptions.OneWay, 0);
+    }
+
+    /// <summary>Sends the request, with the deadline that applies, then arms cancellation and the deadline.</summary>
+    private ValueTask SendRequestAsync<TArguments>(PendingCall call, TArguments arguments, CancellationToken cancellationToken)
+        where TArguments : IPayloadCodec<TArguments>
+    {
+        var timeout = ServiceCallTimeout.Current ?? _options.DefaultTimeout;
+        if (timeout is { } deadline)
+        {
+            call.Timeout = deadline;
+            call.StartDeadline(deadline);
+        }
+
+        var send = timeout is null
+            ? _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, call.Method.Id, arguments)
+            : _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, call.Method.Id, arguments, FrameOptions.HasDeadline, (uint)Math.Ceiling(timeout.Value.TotalMilliseconds));
+        call.RegisterCancellation(cancellationToken);
+        return send;
     }
 
     private static TResult DecodeResult<TResult, TResultCodec>(PayloadBuffer reply, MethodDescriptor method)
@@ -207,6 +239,42 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     private PendingCall StartCall(uint methodId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var method = CheckCallable(methodId);
+        var channel = _channel!;
+        var call = _pool.Rent();
+        call.Start(this, NextCallId(), method);
+        lock (_calls)
+        {
+            _calls.Add(call.Id, call);
+        }
+
+        // Closed between the check above and the registration: OnClosed may have missed this call.
+        if (channel.IsClosed)
+        {
+            call.TrySetException(CreateClosedException(method));
+        }
+
+        return call;
+    }
+
+    private uint NextCallId()
+    {
+        lock (_calls)
+        {
+            uint id;
+            do
+            {
+                id = unchecked(++_nextCallId);
+            }
+            while (id == 0 || _calls.ContainsKey(id));
+
+            return id;
+        }
+    }
+
+    /// <summary>Throws what a call to <paramref name="methodId"/> would fail with now, before anything is sent.</summary>
+    private MethodDescriptor CheckCallable(uint methodId)
+    {
         var channel = _channel ?? throw new InvalidOperationException("The connection is not connected.");
         if (!Contract.TryGetMethod(methodId, out var method))
         {
@@ -229,27 +297,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                 $"The service for '{Contract.Name}' is shutting down ({detail}) and accepts no new calls; '{method.Name}' was not sent. Reconnect once it is back.");
         }
 
-        var call = _pool.Rent();
-        lock (_calls)
-        {
-            uint id;
-            do
-            {
-                id = unchecked(++_nextCallId);
-            }
-            while (id == 0 || _calls.ContainsKey(id));
-
-            call.Start(this, id, method);
-            _calls.Add(id, call);
-        }
-
-        // Closed between the check above and the registration: OnClosed may have missed this call.
-        if (channel.IsClosed)
-        {
-            call.TrySetException(CreateClosedException(method));
-        }
-
-        return call;
+        return method;
     }
 
     private void EndCall(PendingCall call)

@@ -42,6 +42,9 @@ public enum ConnectionCloseReason
 
     /// <summary>No connection could be made to the endpoint.</summary>
     ConnectFailed,
+
+    /// <summary>The other side sent nothing, not even a keepalive answer, for longer than the keepalive timeout (it hangs).</summary>
+    PeerUnresponsive,
 }
 
 /// <summary>
@@ -240,4 +243,22 @@ public sealed class ArgumentValidationException : ContractGenException
     /// <summary>The same failure seen from an enclosing value: <paramref name="segment"/> goes in front of the path.</summary>
     public ArgumentValidationException WithParent(string segment)
         => new(Path.StartsWith('[') ? segment + Path : segment + "." + Path, Rule, Limit, Problem);
+}
+
+/// <summary>A call did not complete within its deadline. The service's token for the call fired at the deadline too.</summary>
+public sealed class CallTimeoutException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    public CallTimeoutException(string method, TimeSpan timeout)
+        : base($"The call to '{method}' did not complete within {timeout}. The service was told to stop working on it. Raise the timeout (ServiceCallTimeout.Begin or ServiceConnectionOptions.DefaultTimeout) if the work needs longer.")
+    {
+        Method = method;
+        Timeout = timeout;
+    }
+
+    /// <summary>The contract method that timed out.</summary>
+    public string Method { get; }
+
+    /// <summary>The deadline the call had.</summary>
+    public TimeSpan Timeout { get; }
 }

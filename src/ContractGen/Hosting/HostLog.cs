@@ -44,6 +44,9 @@ internal static partial class HostLog
     [LoggerMessage(14, LogLevel.Warning, "Connection {ConnectionId}: rejected {Contract}.{Method} from {Caller}: {Problem}")]
     public static partial void ValidationFailed(this ILogger logger, long connectionId, string contract, string method, string caller, string problem);
 
+    [LoggerMessage(15, LogLevel.Warning, "Connection {ConnectionId}: one-way call {Contract}.{Method} from {Caller} failed")]
+    public static partial void OneWayFailed(this ILogger logger, long connectionId, string contract, string method, string caller, Exception exception);
+
     [LoggerMessage(12, LogLevel.Information, "Host stopped")]
     public static partial void Stopped(this ILogger logger);
 }

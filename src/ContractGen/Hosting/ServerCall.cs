@@ -19,6 +19,8 @@ public sealed class ServerCall : IThreadPoolWorkItem
     private PayloadBuffer _payload;
     private CancellationTokenSource? _cancellation;
     private bool _canceled;
+    private int _argumentsOffset;
+    private long _deadlineTicks;
     private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _dispatch;
 
     internal ServerCall()
@@ -51,6 +53,11 @@ public sealed class ServerCall : IThreadPoolWorkItem
                     {
                         _cancellation.Cancel();
                     }
+                    else if (_deadlineTicks != 0)
+                    {
+                        // The client's deadline, measured from when the request arrived.
+                        _cancellation.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, _deadlineTicks - Environment.TickCount64)));
+                    }
                 }
 
                 return _cancellation.Token;
@@ -58,13 +65,20 @@ public sealed class ServerCall : IThreadPoolWorkItem
         }
     }
 
-    internal void Start(ServerConnection connection, uint callId, MethodDescriptor method, PayloadBuffer payload)
+    /// <summary>Whether the client waits for no reply (a one-way call).</summary>
+    public bool IsOneWay { get; private set; }
+
+    internal void Start(ServerConnection connection, uint callId, MethodDescriptor method, PayloadBuffer payload, FrameOptions options, uint deadlineMilliseconds)
     {
         _connection = connection;
         CallId = callId;
         MethodId = method.Id;
         Method = method;
         _payload = payload;
+        IsOneWay = (options & FrameOptions.OneWay) != 0;
+        var hasDeadline = (options & FrameOptions.HasDeadline) != 0;
+        _argumentsOffset = hasDeadline ? sizeof(uint) : 0;
+        _deadlineTicks = hasDeadline ? Environment.TickCount64 + deadlineMilliseconds : 0;
     }
 
     /// <summary>
@@ -88,7 +102,7 @@ public sealed class ServerCall : IThreadPoolWorkItem
     public TArguments ReadArguments<TArguments>()
         where TArguments : IPayloadCodec<TArguments>
     {
-        var memory = _payload.Memory;
+        var memory = _payload.Memory[_argumentsOffset..];
         try
         {
             using var state = MemoryPackReaderOptionalStatePool.Rent(null);
@@ -183,6 +197,9 @@ public sealed class ServerCall : IThreadPoolWorkItem
 
             _canceled = false;
         }
+
+        _deadlineTicks = 0;
+        _argumentsOffset = 0;
 
         _connection = null;
         Method = null!;

@@ -51,6 +51,7 @@ internal sealed class ServerConnection : IFrameHandler
         }, this);
         _handshakeTimeout.CancelAfter(_host.Options.HandshakeTimeout);
         Channel.Start();
+        Channel.EnableKeepAlive(pingInterval: null, _host.Options.KeepAliveTimeout);
     }
 
     /// <summary>Announces shutdown: calls in flight go on, new calls are refused.</summary>
@@ -213,8 +214,21 @@ internal sealed class ServerConnection : IFrameHandler
             return;
         }
 
+        var options = (FrameOptions)header.Flags;
+        uint deadline = 0;
+        if ((options & FrameOptions.HasDeadline) != 0)
+        {
+            if (payload.Length < sizeof(uint))
+            {
+                payload.Return();
+                throw new MalformedMessageException("a request flagged with a deadline is too short to carry one");
+            }
+
+            deadline = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(payload.Memory.Span);
+        }
+
         var call = _host.RentCall();
-        call.Start(this, header.CallId, method, payload);
+        call.Start(this, header.CallId, method, payload, options, deadline);
         lock (_calls)
         {
             if (_shuttingDown)
@@ -233,7 +247,8 @@ internal sealed class ServerConnection : IFrameHandler
             }
         }
 
-        if (_host.Options.InlineDispatch)
+        // One-way calls start on the read loop, so they start in the order they were sent.
+        if (_host.Options.InlineDispatch || call.IsOneWay)
         {
             call.Run();
         }
@@ -269,11 +284,18 @@ internal sealed class ServerConnection : IFrameHandler
     private void HandleFailure(ServerCall call, Exception failure)
     {
         var method = call.Method.Name;
+        if (call.IsOneWay && failure is not MalformedMessageException)
+        {
+            // Nobody waits for a one-way call's outcome: the log is the only place it can go.
+            Logger.OneWayFailed(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", failure);
+            return;
+        }
+
         switch (failure)
         {
             case MalformedMessageException malformed:
                 Logger.MalformedRequest(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", malformed.Message);
-                if (_host.Options.MalformedMessagePolicy == MalformedMessagePolicy.FailCall)
+                if (_host.Options.MalformedMessagePolicy == MalformedMessagePolicy.FailCall && !call.IsOneWay)
                 {
                     SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.BadRequest, string.Empty, malformed.Message, null));
                 }

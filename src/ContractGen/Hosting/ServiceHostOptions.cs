@@ -29,6 +29,13 @@ public sealed class ServiceHostOptions
     /// </summary>
     public MalformedMessagePolicy MalformedMessagePolicy { get; set; } = MalformedMessagePolicy.CloseConnection;
 
+    /// <summary>
+    /// After how long without receiving anything from a client (its calls, or its keepalive pings every 15 s by
+    /// default) the host closes the connection as hung. <see cref="Timeout.InfiniteTimeSpan"/> turns this off.
+    /// Default: 60 seconds.
+    /// </summary>
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Whether a client sees the stack trace of an exception its call raised in the service. Default: false.</summary>
     public bool IncludeExceptionDetails { get; set; }
 

@@ -43,6 +43,9 @@ internal sealed class FrameChannel : IAsyncDisposable
     private string _closeDetail = string.Empty;
     private Exception? _closeException;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastReceivedTicks = Environment.TickCount64;
+    private long _lastSentTicks = Environment.TickCount64;
+    private Timer? _keepAlive;
 
     public FrameChannel(ITransport transport, IFrameHandler handler, int maxIncomingPayload)
     {
@@ -74,11 +77,70 @@ internal sealed class FrameChannel : IAsyncDisposable
     public void Start() => _ = Task.Run(ReadLoopAsync);
 
     /// <summary>
+    /// Watches the connection: when <paramref name="pingInterval"/> is set, sends a ping after that long without
+    /// sending anything; when nothing at all arrives for <paramref name="timeout"/>, closes the connection as
+    /// <see cref="ConnectionCloseReason.PeerUnresponsive"/>. A peer that died closes its socket; this catches one that hangs.
+    /// </summary>
+    public void EnableKeepAlive(TimeSpan? pingInterval, TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan && pingInterval is null)
+        {
+            return;
+        }
+
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, Math.Min(pingInterval?.Ticks ?? long.MaxValue, timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : timeout.Ticks) / 2));
+        _keepAliveSettings = (pingInterval, timeout);
+        _keepAlive = new Timer(static state => ((FrameChannel)state!).CheckAlive(), this, period, period);
+    }
+
+    private (TimeSpan? PingInterval, TimeSpan Timeout) _keepAliveSettings;
+
+    private void CheckAlive()
+    {
+        if (IsClosed)
+        {
+            _keepAlive?.Dispose();
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        var (pingInterval, timeout) = _keepAliveSettings;
+        var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceivedTicks));
+        if (timeout != Timeout.InfiniteTimeSpan && silent > timeout)
+        {
+            _ = CloseAsync(ConnectionCloseReason.PeerUnresponsive, $"nothing arrived from the peer for {silent.TotalSeconds:F1} s (keepalive timeout {timeout.TotalSeconds:F1} s)");
+            return;
+        }
+
+        if (pingInterval is { } interval && now - Volatile.Read(ref _lastSentTicks) >= (long)interval.TotalMilliseconds)
+        {
+            _ = SendIgnoringClosureAsync(FrameKind.Ping);
+        }
+    }
+
+    private async Task SendIgnoringClosureAsync(FrameKind kind)
+    {
+        try
+        {
+            await SendEmptyAsync(kind, 0, 0).ConfigureAwait(false);
+        }
+        catch (ContractGenException)
+        {
+            // The connection closed meanwhile; its reason is already recorded.
+        }
+    }
+
+    /// <summary>
     /// Serializes one frame into the outgoing buffer and makes sure it is sent. The frame is complete in the buffer
     /// when this returns; the returned task completes when this caller's flushing duty (if any) is done.
     /// </summary>
     /// <exception cref="MessageTooLargeException">The payload exceeds <see cref="MaxOutgoingPayload"/>; nothing was sent.</exception>
     public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value)
+        where TCodec : IPayloadCodec<T>
+        => SendAsync<T, TCodec>(kind, callId, methodId, value, FrameOptions.None, 0);
+
+    /// <summary>Sends a request frame with flags; a deadline, when flagged, is written in front of the payload.</summary>
+    public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds)
         where TCodec : IPayloadCodec<T>
     {
         lock (_sendLock)
@@ -98,6 +160,11 @@ internal sealed class FrameChannel : IAsyncDisposable
                 using (var state = MemoryPackWriterOptionalStatePool.Rent(null))
                 {
                     var writer = new MemoryPackWriter<FrameBuffer>(ref buffer, state);
+                    if ((flags & FrameOptions.HasDeadline) != 0)
+                    {
+                        writer.WriteUnmanaged(deadlineMilliseconds);
+                    }
+
                     TCodec.Write(ref writer, in value);
                     writer.Flush();
                 }
@@ -115,7 +182,8 @@ internal sealed class FrameChannel : IAsyncDisposable
                 throw;
             }
 
-            new FrameHeader((uint)payloadLength, kind, 0, callId, methodId).Write(buffer.WrittenSpan[start..]);
+            new FrameHeader((uint)payloadLength, kind, (byte)flags, callId, methodId).Write(buffer.WrittenSpan[start..]);
+            _lastSentTicks = Environment.TickCount64;
             if (_flushing)
             {
                 return ValueTask.CompletedTask;
@@ -276,6 +344,19 @@ internal sealed class FrameChannel : IAsyncDisposable
                     start = end = 0;
                 }
 
+                Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
+                if (header.Kind is FrameKind.Ping or FrameKind.Pong)
+                {
+                    // Keepalive is the channel's own business: answer pings, and any frame proves the peer alive.
+                    payload.Return();
+                    if (header.Kind == FrameKind.Ping)
+                    {
+                        _ = SendIgnoringClosureAsync(FrameKind.Pong);
+                    }
+
+                    continue;
+                }
+
                 try
                 {
                     _handler.OnFrame(header, payload);
@@ -337,6 +418,11 @@ internal sealed class FrameChannel : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         MarkClosed(ConnectionCloseReason.LocalDispose, "the connection was disposed", null);
+        if (_keepAlive is not null)
+        {
+            await _keepAlive.DisposeAsync().ConfigureAwait(false);
+        }
+
         _transport.Abort();
         await _completion.Task.ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);

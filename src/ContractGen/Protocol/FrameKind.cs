@@ -23,6 +23,29 @@ public enum FrameKind : byte
 
     /// <summary>Either side: the connection is ending and why (<see cref="ConnectionCloseReason"/> travels as the method id field).</summary>
     GoAway = 7,
+
+    /// <summary>Client → service: are you there? Sent on an idle connection; answered with <see cref="Pong"/>.</summary>
+    Ping = 8,
+
+    /// <summary>Service → client: the answer to <see cref="Ping"/>.</summary>
+    Pong = 9,
+}
+
+/// <summary>Bits of the header's flags byte. Only <see cref="FrameKind.Request"/> frames carry any.</summary>
+[Flags]
+public enum FrameOptions : byte
+{
+    /// <summary>No flag.</summary>
+    None = 0,
+
+    /// <summary>A one-way call: the service sends no reply, not even an error.</summary>
+    OneWay = 1,
+
+    /// <summary>The payload starts with a <c>u32</c> timeout in milliseconds; the service's token for the call fires then.</summary>
+    HasDeadline = 2,
+
+    /// <summary>Every flag this protocol version defines.</summary>
+    All = OneWay | HasDeadline,
 }
 
 /// <summary>Why a call failed, carried in an <see cref="FrameKind.Error"/> frame.</summary>
