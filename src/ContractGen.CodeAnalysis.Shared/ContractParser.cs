@@ -143,6 +143,11 @@ internal static class ContractParser
                 returnKind = ReturnKind.ValueTaskOfT;
                 resultType = returnType.TypeArguments[0];
             }
+            else if (SymbolEqualityComparer.Default.Equals(definition, known.AsyncEnumerableOfT))
+            {
+                returnKind = ReturnKind.AsyncEnumerable;
+                resultType = returnType.TypeArguments[0];
+            }
         }
 
         if (returnKind is null)
@@ -168,7 +173,9 @@ internal static class ContractParser
             var parameterLocation = parameter.Locations.FirstOrDefault() ?? location;
             if (parameter.RefKind != RefKind.None)
             {
-                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedParameterModifier, parameterLocation, parameter.Name, method.Name, parameter.RefKind.ToString().ToLowerInvariant()));
+                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedParameterModifier, parameterLocation, parameter.Name, method.Name,
+                    // The modifier as written in C# ('in' and 'ref readonly'), not RefKind's member names.
+                    parameter.RefKind switch { RefKind.Ref => "ref", RefKind.Out => "out", RefKind.In => "in", _ => "ref readonly" }));
                 continue;
             }
 
@@ -205,7 +212,7 @@ internal static class ContractParser
         }
 
         var signature = $"{method.Name}({string.Join(",", method.Parameters.Where(p => cancellationTokenName != p.Name).Select(p => p.Type.ToDisplayString(WireTypes.SignatureFormat)))}):"
-            + (resultType?.ToDisplayString(WireTypes.SignatureFormat) ?? "void");
+            + (resultType is null ? "void" : returnKind == ReturnKind.AsyncEnumerable ? $"stream<{resultType.ToDisplayString(WireTypes.SignatureFormat)}>" : resultType.ToDisplayString(WireTypes.SignatureFormat));
         return new MethodModel(
             method.Name,
             method.Name,

@@ -23,6 +23,7 @@ internal sealed class KnownTypes
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
         ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        AsyncEnumerableOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
         ReadOnlyMemoryOfT = compilation.GetTypeByMetadataName("System.ReadOnlyMemory`1");
         ListOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         DictionaryOfTKeyTValue = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
@@ -40,6 +41,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ValueTask { get; }
     public INamedTypeSymbol? ValueTaskOfT { get; }
     public INamedTypeSymbol? CancellationToken { get; }
+    public INamedTypeSymbol? AsyncEnumerableOfT { get; }
     public INamedTypeSymbol? ReadOnlyMemoryOfT { get; }
     public INamedTypeSymbol? ListOfT { get; }
     public INamedTypeSymbol? DictionaryOfTKeyTValue { get; }

@@ -140,7 +140,7 @@ internal static class ContractEmitter
         foreach (var method in model.Methods)
         {
             w.Line($"/// <summary><c>{Escape(method.Signature)}</c></summary>");
-            w.Line($"public const uint {method.MemberName} = {Hex(method.Id)};");
+            w.Line($"public const uint {Identifier(method.MemberName)} = {Hex(method.Id)};");
         }
 
         w.Close();
@@ -156,7 +156,7 @@ internal static class ContractEmitter
         w.Line("    {");
         foreach (var method in model.Methods)
         {
-            w.Line($"        new(MethodIds.{method.MemberName}, {Literal(method.Name)}, {Literal(method.Signature)}),");
+            w.Line($"        new(MethodIds.{Identifier(method.MemberName)}, {Literal(method.Name)}, {Literal(method.Signature)}),");
         }
 
         w.Line("    },");
@@ -200,7 +200,7 @@ internal static class ContractEmitter
             var rules = method.Policy.Select(r =>
                 $"new global::ContractGen.Security.CallerRule(root: {Bool(r.Root)}, sameUser: {Bool(r.SameUser)}, users: {Strings(r.Users)}, userIds: {UInts(r.UserIds)}, groups: {Strings(r.Groups)})");
             w.Line($"/// <summary><c>{Escape(method.Signature)}</c>: {Escape(DescribePolicy(method))}.</summary>");
-            w.Line($"public static readonly global::ContractGen.Security.CallerPolicy {method.MemberName} = new({string.Join(", ", rules)});");
+            w.Line($"public static readonly global::ContractGen.Security.CallerPolicy {Identifier(method.MemberName)} = new({string.Join(", ", rules)});");
         }
 
         w.Close();
@@ -259,9 +259,11 @@ internal static class ContractEmitter
         var arguments = method.Parameters.Count == 0
             ? "default"
             : $"new {ArgumentsCodec(model, method)}({string.Join(", ", method.Parameters.Select(p => Identifier(p.Name)))})";
-        var id = $"{ContractClass(model)}.MethodIds.{method.MemberName}";
+        var id = $"{ContractClass(model)}.MethodIds.{Identifier(method.MemberName)}";
         var invoke = method.IsOneWay
             ? $"__connection.SendOneWayAsync<{ArgumentsCodec(model, method)}>({id}, {arguments}, {token})"
+            : method.ReturnKind == ReturnKind.AsyncEnumerable
+            ? $"__connection.InvokeStreamAsync<{ArgumentsCodec(model, method)}, {method.Result!.TypeName}, {ResultCodec(model, method)}>({id}, {arguments}, {token})"
             : method.Result is { } result
             ? $"__connection.InvokeAsync<{ArgumentsCodec(model, method)}, {result.TypeName}, {ResultCodec(model, method)}>({id}, {arguments}, {token})"
             : $"__connection.InvokeAsync<{ArgumentsCodec(model, method)}>({id}, {arguments}, {token})";
@@ -296,7 +298,7 @@ internal static class ContractEmitter
         w.Open("switch (serverCall.MethodId)");
         foreach (var method in model.Methods)
         {
-            w.Line($"case {ContractClass(model)}.MethodIds.{method.MemberName}: return __{method.MemberName}(serverCall);");
+            w.Line($"case {ContractClass(model)}.MethodIds.{Identifier(method.MemberName)}: return __{method.MemberName}(serverCall);");
         }
 
         w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(serverCall), serverCall.MethodId, \"The host passed a method id this contract does not have.\");");
@@ -327,7 +329,7 @@ internal static class ContractEmitter
         if (method.Policy.Count > 0)
         {
             // Before a byte of the arguments is decoded: a refused caller costs the service nothing more.
-            w.Line($"serverCall.Authorize({ContractClass(model)}.Policies.{method.MemberName});");
+            w.Line($"serverCall.Authorize({ContractClass(model)}.Policies.{Identifier(method.MemberName)});");
         }
         else
         {
@@ -342,7 +344,7 @@ internal static class ContractEmitter
         if (ValidatorEmitter.HasChecks(method))
         {
             var checkedArguments = method.Parameters.Where(p => p.Check is not null).Select(p => $"__arguments.{Identifier(p.Name)}");
-            w.Line($"{ValidatorEmitter.ClassName(model)}.{method.MemberName}({string.Join(", ", checkedArguments)});");
+            w.Line($"{ValidatorEmitter.ClassName(model)}.{Identifier(method.MemberName)}({string.Join(", ", checkedArguments)});");
         }
 
         if (method.CancellationTokenName is not null)
@@ -354,7 +356,12 @@ internal static class ContractEmitter
             ? "__implementation"
             : $"(({method.DeclaringInterface})__implementation)";
         var call = $"{target}.{Identifier(method.Name)}({string.Join(", ", arguments)})";
-        if (method.Result is { } result)
+        if (method.ReturnKind == ReturnKind.AsyncEnumerable)
+        {
+            // The items go out as they are produced, paced by the client's credits.
+            w.Line($"await serverCall.StreamAsync<{method.Result!.TypeName}, {ResultCodec(model, method)}>({call}).ConfigureAwait(false);");
+        }
+        else if (method.Result is { } result)
         {
             w.Line($"var __result = await {call}.ConfigureAwait(false);");
             w.Line($"await serverCall.ReplyAsync<{result.TypeName}, {ResultCodec(model, method)}>(__result).ConfigureAwait(false);");

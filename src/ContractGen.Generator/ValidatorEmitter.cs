@@ -44,7 +44,7 @@ internal static class ValidatorEmitter
             first = false;
             var checkedParameters = method.Parameters.Where(p => p.Check is not null).ToList();
             w.Line($"/// <summary>Checks the arguments of <c>{Escape(method.Signature)}</c>.</summary>");
-            w.Open($"internal static void {method.MemberName}({string.Join(", ", checkedParameters.Select(p => $"{p.Type.TypeName} {Identifier(p.Name)}"))})");
+            w.Open($"internal static void {Identifier(method.MemberName)}({string.Join(", ", checkedParameters.Select(p => $"{p.Type.TypeName} {Identifier(p.Name)}"))})");
             foreach (var parameter in checkedParameters)
             {
                 EmitCheck(w, parameter.Check!, Identifier(parameter.Name), parameter.Name, 0, patterns);

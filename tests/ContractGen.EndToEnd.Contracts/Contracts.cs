@@ -190,3 +190,28 @@ public partial interface IMessaging
     [AllowAnyLocalUser]
     ValueTask<bool> TokenFired(string key);
 }
+
+/// <summary>Server-to-client streams.</summary>
+[ServiceContract(Name = "test.streams")]
+public partial interface IStreams
+{
+    /// <summary>Streams 0..count-1.</summary>
+    [AllowAnyLocalUser]
+    IAsyncEnumerable<int> Count(int count, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams <paramref name="before"/> items, then throws.</summary>
+    [AllowAnyLocalUser]
+    IAsyncEnumerable<OrderLine> FailAfter(int before);
+
+    /// <summary>Streams forever, counting what it produced under <paramref name="key"/>, until cancelled.</summary>
+    [AllowAnyLocalUser]
+    IAsyncEnumerable<int> Endless(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>How many items <see cref="Endless"/> produced for <paramref name="key"/>.</summary>
+    [AllowAnyLocalUser]
+    ValueTask<int> Produced(string key);
+
+    /// <summary>Whether the producer of <paramref name="key"/> saw its token fire (waits a few seconds for it).</summary>
+    [AllowAnyLocalUser]
+    ValueTask<bool> ProducerCancelled(string key);
+}

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ContractGen;
 using ContractGen.EndToEnd;
@@ -26,6 +27,7 @@ host.AddService<IBehaviour>(new Behaviour());
 host.AddService<IPrivileged>(new Privileged());
 host.AddService<IValidated>(new Validated());
 host.AddService<IMessaging>(new Messaging());
+host.AddService<IStreams>(new Streams());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
 
 // A per-user agent on its own socket: private to this user unless the test loosens the file mode.
@@ -276,5 +278,53 @@ internal sealed class Messaging : IMessaging
     {
         var fired = _fired.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         return await Task.WhenAny(fired.Task, Task.Delay(TimeSpan.FromSeconds(10))) == fired.Task;
+    }
+}
+
+internal sealed class Streams : IStreams
+{
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _produced = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _cancelled = new();
+
+    public async IAsyncEnumerable<int> Count(int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<OrderLine> FailAfter(int before)
+    {
+        for (var i = 0; i < before; i++)
+        {
+            yield return new OrderLine("ABC-" + i.ToString("000", System.Globalization.CultureInfo.InvariantCulture), 1, null);
+        }
+
+        await Task.Yield();
+        throw new InvalidOperationException($"the source broke after {before} items");
+    }
+
+    public async IAsyncEnumerable<int> Endless(string key, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var produced = _produced.GetOrAdd(key, _ => new StrongBox<int>());
+        var cancelled = _cancelled.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        using var registration = cancellationToken.Register(() => cancelled.TrySetResult());
+        for (var i = 0; ; i++)
+        {
+            Interlocked.Increment(ref produced.Value);
+            yield return i;
+            await Task.Yield();
+        }
+    }
+
+    public ValueTask<int> Produced(string key) => ValueTask.FromResult(Volatile.Read(ref _produced.GetOrAdd(key, _ => new StrongBox<int>()).Value));
+
+    public async ValueTask<bool> ProducerCancelled(string key)
+    {
+        var cancelled = _cancelled.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        return await Task.WhenAny(cancelled.Task, Task.Delay(TimeSpan.FromSeconds(10))) == cancelled.Task;
     }
 }

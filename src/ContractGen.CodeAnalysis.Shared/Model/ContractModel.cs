@@ -36,6 +36,9 @@ internal enum ReturnKind
     TaskOfT,
     ValueTask,
     ValueTaskOfT,
+
+    /// <summary>An <c>IAsyncEnumerable&lt;T&gt;</c>: a stream of results with flow control.</summary>
+    AsyncEnumerable,
 }
 
 /// <summary>One contract method.</summary>

@@ -20,6 +20,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 {
     private readonly ServiceConnectionOptions _options;
     private readonly Dictionary<uint, PendingCall> _calls = [];
+    private readonly Dictionary<uint, StreamCall> _streams = [];
     private readonly PendingCallPool _pool = new();
     private readonly TaskCompletionSource<HelloAckMessage> _helloAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrameChannel? _channel;
@@ -27,11 +28,20 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     private uint _nextCallId;
     private volatile string? _shutdownDetail;
 
+    // Set on a routed connection (a private helper's): its proxy's calls go through the router, never a channel here.
+    private readonly CallRouter? _router;
+
     private protected ServiceConnection(ContractDescriptor contract, ServiceConnectionOptions? options)
     {
         Contract = contract;
         _options = options ?? new ServiceConnectionOptions();
         _options.Validate();
+    }
+
+    private protected ServiceConnection(ContractDescriptor contract, CallRouter router)
+        : this(contract, (ServiceConnectionOptions?)null)
+    {
+        _router = router;
     }
 
     /// <summary>The contract this connection speaks.</summary>
@@ -75,6 +85,21 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             throw;
         }
     }
+
+    /// <summary>
+    /// Connects to <typeparamref name="TContract"/>'s service where its contract says it lives
+    /// (<see cref="ServiceEndpoint.ForContract{TContract}"/>: <c>/run/&lt;name&gt;/&lt;name&gt;.sock</c> for a system daemon,
+    /// <c>$XDG_RUNTIME_DIR/&lt;name&gt;.sock</c> for a per-user agent), and completes the handshake.
+    /// </summary>
+    /// <exception cref="ServiceConnectionException">Connecting failed or timed out; <see cref="ServiceConnectionException.Reason"/> says which.</exception>
+    /// <exception cref="ContractMismatchException">The service at that location does not serve <typeparamref name="TContract"/>.</exception>
+    /// <exception cref="InvalidOperationException">The contract is a per-user agent's and <c>$XDG_RUNTIME_DIR</c> is not set.</exception>
+    /// <exception cref="NotSupportedException">The contract is a private helper's, which has no well-known location.</exception>
+    public static Task<ServiceConnection<TContract>> ConnectAsync<TContract>(
+        ServiceConnectionOptions? options = null,
+        CancellationToken cancellationToken = default)
+        where TContract : class
+        => ConnectAsync<TContract>(ServiceEndpoint.ForContract<TContract>(), options, cancellationToken);
 
     /// <summary>Whether the service implements <paramref name="methodName"/> (false when it runs a version of the contract without it).</summary>
     public bool IsSupported(string methodName)
@@ -145,6 +170,11 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         where TArguments : IPayloadCodec<TArguments>
         where TResultCodec : IPayloadCodec<TResult>
     {
+        if (_router is not null)
+        {
+            return await _router.InvokeAsync<TArguments, TResult, TResultCodec>(methodId, arguments, cancellationToken).ConfigureAwait(false);
+        }
+
         var call = StartCall(methodId, cancellationToken);
         var reply = default(PayloadBuffer);
         try
@@ -166,6 +196,12 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     public async ValueTask InvokeAsync<TArguments>(uint methodId, TArguments arguments, CancellationToken cancellationToken)
         where TArguments : IPayloadCodec<TArguments>
     {
+        if (_router is not null)
+        {
+            await _router.InvokeAsync(methodId, arguments, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var call = StartCall(methodId, cancellationToken);
         var reply = default(PayloadBuffer);
         try
@@ -194,10 +230,99 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     public ValueTask SendOneWayAsync<TArguments>(uint methodId, TArguments arguments, CancellationToken cancellationToken)
         where TArguments : IPayloadCodec<TArguments>
     {
+        if (_router is not null)
+        {
+            return _router.SendOneWayAsync(methodId, arguments, cancellationToken);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var method = CheckCallable(methodId);
         var callId = NextCallId();
         return _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, method.Id, arguments, FrameOptions.OneWay, 0);
+    }
+
+    /// <summary>
+    /// Opens a stream: the service's items arrive as the caller enumerates, with flow control (the service never
+    /// runs more than <see cref="ProtocolConstants.StreamWindow"/> items ahead). Leaving the loop early, or cancelling,
+    /// cancels the service's enumeration. Called by generated proxies.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public async IAsyncEnumerable<TItem> InvokeStreamAsync<TArguments, TItem, TItemCodec>(
+        uint methodId,
+        TArguments arguments,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+        where TArguments : IPayloadCodec<TArguments>
+        where TItemCodec : IPayloadCodec<TItem>
+    {
+        if (_router is not null)
+        {
+            await foreach (var routed in _router.InvokeStreamAsync<TArguments, TItem, TItemCodec>(methodId, arguments, cancellationToken).ConfigureAwait(false))
+            {
+                yield return routed;
+            }
+
+            yield break;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var method = CheckCallable(methodId);
+        var stream = new StreamCall(NextCallId(), method);
+        lock (_calls)
+        {
+            _streams.Add(stream.Id, stream);
+        }
+
+        var finished = false;
+        try
+        {
+            await SendRequestFrameAsync(stream.Id, method.Id, arguments, ServiceCallTimeout.Current ?? _options.DefaultTimeout).ConfigureAwait(false);
+            if (_channel!.IsClosed)
+            {
+                stream.Complete(CreateClosedException(method));
+            }
+
+            var consumed = 0;
+            while (await stream.Items.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (stream.Items.TryRead(out var item))
+                {
+                    TItem value;
+                    try
+                    {
+                        value = DecodeResult<TItem, TItemCodec>(item, method);
+                    }
+                    finally
+                    {
+                        item.Return();
+                    }
+
+                    yield return value;
+
+                    // Grant credits in batches: half a window at a time keeps the producer busy without a frame per item.
+                    if (++consumed >= ProtocolConstants.StreamWindow / 2)
+                    {
+                        stream.Grant(consumed);
+                        await _channel.SendEmptyAsync(FrameKind.StreamCredit, stream.Id, (uint)consumed).ConfigureAwait(false);
+                        consumed = 0;
+                    }
+                }
+            }
+
+            finished = true;
+        }
+        finally
+        {
+            lock (_calls)
+            {
+                _streams.Remove(stream.Id);
+            }
+
+            stream.Drain();
+            if (!finished)
+            {
+                SendCancel(stream.Id);
+            }
+        }
     }
 
     /// <summary>Sends the request, with the deadline that applies, then arms cancellation and the deadline.</summary>
@@ -211,12 +336,17 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             call.StartDeadline(deadline);
         }
 
-        var send = timeout is null
-            ? _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, call.Method.Id, arguments)
-            : _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, call.Id, call.Method.Id, arguments, FrameOptions.HasDeadline, (uint)Math.Ceiling(timeout.Value.TotalMilliseconds));
+        var send = SendRequestFrameAsync(call.Id, call.Method.Id, arguments, timeout);
         call.RegisterCancellation(cancellationToken);
         return send;
     }
+
+    /// <summary>Writes a request frame, carrying the deadline (in milliseconds) when there is one.</summary>
+    private ValueTask SendRequestFrameAsync<TArguments>(uint callId, uint methodId, TArguments arguments, TimeSpan? timeout)
+        where TArguments : IPayloadCodec<TArguments>
+        => timeout is { } deadline
+            ? _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments, FrameOptions.HasDeadline, (uint)Math.Ceiling(deadline.TotalMilliseconds))
+            : _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments);
 
     private static TResult DecodeResult<TResult, TResultCodec>(PayloadBuffer reply, MethodDescriptor method)
         where TResultCodec : IPayloadCodec<TResult>
@@ -356,10 +486,28 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                 break;
 
             case FrameKind.Reply:
-                if (FindCall(header.CallId) is not { } replied || !replied.TrySetResult(payload))
+                if (FindStream(header.CallId) is { } ended)
+                {
+                    payload.Return();
+                    ended.Complete();
+                }
+                else if (FindCall(header.CallId) is not { } replied || !replied.TrySetResult(payload))
                 {
                     // The caller gave up (cancelled) before the reply arrived.
                     payload.Return();
+                }
+
+                break;
+
+            case FrameKind.StreamItem:
+                if (FindStream(header.CallId) is not { } stream)
+                {
+                    // The caller stopped enumerating; items already in flight are dropped.
+                    payload.Return();
+                }
+                else if (!stream.TryAdd(payload))
+                {
+                    throw new MalformedMessageException($"the service sent more items of '{stream.Method.Name}' than the client had granted credits for");
                 }
 
                 break;
@@ -378,6 +526,10 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                 if (FindCall(header.CallId) is { } failed)
                 {
                     failed.TrySetException(CreateRemoteException(error, failed.Method));
+                }
+                else if (FindStream(header.CallId) is { } failedStream)
+                {
+                    failedStream.Complete(CreateRemoteException(error, failedStream.Method));
                 }
 
                 break;
@@ -426,6 +578,25 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         foreach (var call in calls)
         {
             call.TrySetException(CreateClosedException(call.Method));
+        }
+
+        StreamCall[] streams;
+        lock (_calls)
+        {
+            streams = [.. _streams.Values];
+        }
+
+        foreach (var stream in streams)
+        {
+            stream.Complete(CreateClosedException(stream.Method));
+        }
+    }
+
+    private StreamCall? FindStream(uint callId)
+    {
+        lock (_calls)
+        {
+            return _streams.GetValueOrDefault(callId);
         }
     }
 

@@ -21,6 +21,7 @@ public sealed class ServerCall : IThreadPoolWorkItem
     private bool _canceled;
     private int _argumentsOffset;
     private long _deadlineTicks;
+    private SemaphoreSlim? _credits;
     private ConfiguredValueTaskAwaitable.ConfiguredValueTaskAwaiter _dispatch;
 
     internal ServerCall()
@@ -123,6 +124,69 @@ public sealed class ServerCall : IThreadPoolWorkItem
         where TResultCodec : IPayloadCodec<TResult>
         => _connection!.Channel.SendAsync<TResult, TResultCodec>(FrameKind.Reply, CallId, MethodId, result);
 
+    /// <summary>
+    /// Sends the items of a streaming method as they are produced, never more than the client has granted credits
+    /// for, then ends the stream. Called by generated dispatchers.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    public async ValueTask StreamAsync<TItem, TItemCodec>(IAsyncEnumerable<TItem> items)
+        where TItemCodec : IPayloadCodec<TItem>
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var token = CancellationToken;
+        var credits = Credits;
+        var channel = _connection!.Channel;
+        await foreach (var item in items.WithCancellation(token).ConfigureAwait(false))
+        {
+            // A slow client slows the producer here instead of letting items pile up in memory.
+            await credits.WaitAsync(token).ConfigureAwait(false);
+            await channel.SendAsync<TItem, TItemCodec>(FrameKind.StreamItem, CallId, MethodId, item).ConfigureAwait(false);
+        }
+
+        await ReplyAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The client consumed <paramref name="count"/> items of this call's stream.</summary>
+    internal void AddCredits(int count)
+    {
+        Credits.Release(count);
+    }
+
+    // Created on first use by whichever comes first: the stream's producer or a credit frame on the read loop.
+    private SemaphoreSlim Credits
+    {
+        get
+        {
+            if (_credits is { } existing)
+            {
+                return existing;
+            }
+
+            var created = new SemaphoreSlim(ProtocolConstants.StreamWindow);
+            var winner = Interlocked.CompareExchange(ref _credits, created, null);
+            if (winner is not null)
+            {
+                created.Dispose();
+                return winner;
+            }
+
+            return created;
+        }
+    }
+
+    /// <summary>Whether the client cancelled the call (or went away).</summary>
+    internal bool IsCanceled
+    {
+        get
+        {
+            lock (this)
+            {
+                return _canceled;
+            }
+        }
+    }
+
     /// <summary>Reports completion of a call that has no result. Called by generated dispatchers.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ValueTask ReplyAsync() => _connection!.Channel.SendEmptyAsync(FrameKind.Reply, CallId, MethodId);
@@ -200,6 +264,8 @@ public sealed class ServerCall : IThreadPoolWorkItem
 
         _deadlineTicks = 0;
         _argumentsOffset = 0;
+        _credits?.Dispose();
+        _credits = null;
 
         _connection = null;
         Method = null!;

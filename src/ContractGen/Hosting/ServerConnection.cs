@@ -116,6 +116,22 @@ internal sealed class ServerConnection : IFrameHandler
                 call?.Cancel();
                 break;
 
+            case FrameKind.StreamCredit when _dispatcher is not null:
+                payload.Return();
+                ServerCall? streaming;
+                lock (_calls)
+                {
+                    streaming = _calls.GetValueOrDefault(header.CallId);
+                }
+
+                if (header.MethodId is 0 or > ProtocolConstants.StreamWindow)
+                {
+                    throw new MalformedMessageException($"the client granted {header.MethodId} stream credits at once; between 1 and {ProtocolConstants.StreamWindow} are valid");
+                }
+
+                streaming?.AddCredits((int)header.MethodId);
+                break;
+
             case FrameKind.GoAway:
                 payload.Return();
                 _ = Channel.CloseAsync(ConnectionCloseReason.PeerClosed, "the client said goodbye");
@@ -317,8 +333,8 @@ internal sealed class ServerConnection : IFrameHandler
                 SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.AccessDenied, string.Empty, denied.Rule, null));
                 break;
 
-            case OperationCanceledException when Channel.IsClosed:
-                // The client is gone; there is nobody to tell.
+            case OperationCanceledException when Channel.IsClosed || call.IsCanceled:
+                // The client is gone, or gave up on the call: there is nobody waiting to be told.
                 break;
 
             case OperationCanceledException when _shuttingDown:

@@ -18,7 +18,7 @@ namespace ContractGen;
 /// await host.Completion; // until StopAsync
 /// </code>
 /// </example>
-public sealed class ServiceHost : IAsyncDisposable
+public sealed partial class ServiceHost : IAsyncDisposable
 {
     private const int MaxPooledCalls = 1024;
 
@@ -89,6 +89,7 @@ public sealed class ServiceHost : IAsyncDisposable
             throw new InvalidOperationException("Add at least one service with AddService before starting the host.");
         }
 
+        ResolveIdleTimeout();
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
         {
             throw new InvalidOperationException("The host has already been started.");
@@ -99,6 +100,7 @@ public sealed class ServiceHost : IAsyncDisposable
             : await endpoint.ListenAsync(cancellationToken).ConfigureAwait(false);
         Logger.Listening(endpoint.ToString() ?? string.Empty, DescribeContracts());
         _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
+        OnStarted(endpoint.ToString() ?? string.Empty);
     }
 
     /// <summary>
@@ -116,6 +118,7 @@ public sealed class ServiceHost : IAsyncDisposable
 
         try
         {
+            OnStopping();
             await _stopping.CancelAsync().ConfigureAwait(false);
             if (_listener is not null)
             {
@@ -156,6 +159,7 @@ public sealed class ServiceHost : IAsyncDisposable
         {
             Volatile.Write(ref _state, 3);
             Logger.Stopped();
+            OnStopped();
             _completion.TrySetResult();
         }
     }
@@ -206,6 +210,7 @@ public sealed class ServiceHost : IAsyncDisposable
 
             var connection = new ServerConnection(this, transport, Interlocked.Increment(ref _nextConnectionId));
             _connections[connection.Id] = connection;
+            OnConnectionCountChanged();
             connection.Start();
         }
     }
@@ -227,6 +232,7 @@ public sealed class ServiceHost : IAsyncDisposable
         if (_connections.TryRemove(connection.Id, out _) && Volatile.Read(ref _state) == 1)
         {
             _ = connection.Channel.DisposeAsync().AsTask();
+            OnConnectionCountChanged();
         }
     }
 

@@ -45,8 +45,31 @@ public sealed class ServiceHostOptions
     /// </summary>
     public bool InlineDispatch { get; set; }
 
+    /// <summary>
+    /// For daemons started on demand: the host stops itself (and <see cref="ServiceHost.Completion"/> completes) once no
+    /// client has been connected for this long. Under systemd socket activation, the next client's connection waits in
+    /// the socket until systemd has started the service again. When <see langword="null"/> (the default) the host takes
+    /// <c>$CONTRACTGEN_IDLE_TIMEOUT</c> (seconds; set by units that <c>contractgen units --idle-exit</c> writes) and
+    /// otherwise never stops on its own; <see cref="Timeout.InfiniteTimeSpan"/> turns idle exit off whatever the
+    /// environment says.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>
+    /// Whether the host tells systemd its state when <c>$NOTIFY_SOCKET</c> is set: <c>READY=1</c> once it listens,
+    /// <c>STOPPING=1</c> when it begins to stop, and <c>WATCHDOG=1</c> at half the unit's <c>WatchdogSec=</c>. Turn it
+    /// off when the process has more to start than this host, and notify with <see cref="Systemd.SystemdNotifier"/>
+    /// yourself. Default: true.
+    /// </summary>
+    public bool SystemdNotify { get; set; } = true;
+
     internal void Validate()
     {
+        if (IdleTimeout is { } idle && idle <= TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IdleTimeout), idle, "IdleTimeout must be positive, Timeout.InfiniteTimeSpan or null.");
+        }
+
         if (MaxFrameSize < 1024)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "MaxFrameSize must be at least 1024 bytes.");

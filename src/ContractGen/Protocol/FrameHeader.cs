@@ -36,7 +36,7 @@ public readonly record struct FrameHeader(uint PayloadLength, FrameKind Kind, by
 
     /// <summary>Whether the kind is one this protocol version defines and the reserved bits are clear.</summary>
     public static bool IsWellFormed(ReadOnlySpan<byte> source)
-        => source[4] is >= (byte)FrameKind.Hello and <= (byte)FrameKind.Pong
+        => source[4] is >= (byte)FrameKind.Hello and <= (byte)FrameKind.StreamCredit
            && (source[5] == 0 || (source[4] == (byte)FrameKind.Request && (source[5] & ~(byte)FrameOptions.All) == 0))
            && BinaryPrimitives.ReadUInt16LittleEndian(source[6..]) == 0;
 }

@@ -29,6 +29,19 @@ public enum FrameKind : byte
 
     /// <summary>Service → client: the answer to <see cref="Ping"/>.</summary>
     Pong = 9,
+
+    /// <summary>
+    /// Service → client: one item of the stream that answers the call with the same <c>CallId</c>. The stream ends
+    /// with an empty <see cref="Reply"/>, or an <see cref="Error"/>.
+    /// </summary>
+    StreamItem = 10,
+
+    /// <summary>
+    /// Client → service: the client consumed items of the stream with the same <c>CallId</c>; the service may send
+    /// that many more (the count travels in the method-id field). The service starts with
+    /// <see cref="ProtocolConstants.StreamWindow"/> credits, so a slow client slows the producer.
+    /// </summary>
+    StreamCredit = 11,
 }
 
 /// <summary>Bits of the header's flags byte. Only <see cref="FrameKind.Request"/> frames carry any.</summary>

@@ -14,6 +14,9 @@ public static class ProtocolConstants
     /// <summary>The default largest payload, 1 MiB: large enough for bulk calls, small enough to bound memory per message.</summary>
     public const int DefaultMaxFrameSize = 1024 * 1024;
 
+    /// <summary>How many stream items the service may send before the client grants more: bounds a slow client's memory.</summary>
+    public const int StreamWindow = 32;
+
     /// <summary>The largest handshake payload either side accepts, whatever its configured frame size.</summary>
     public const int MaxHandshakeSize = 64 * 1024;
 }

@@ -40,6 +40,17 @@ public abstract class ServiceEndpoint
 
     /// <summary>A Unix domain socket at <paramref name="path"/>.</summary>
     public static UnixSocketEndpoint UnixSocket(string path) => new(path);
+
+    /// <summary>
+    /// The well-known socket of <typeparamref name="TContract"/>, from its contract name and context:
+    /// <c>/run/&lt;name&gt;/&lt;name&gt;.sock</c> for a <see cref="ServiceContext.System"/> daemon,
+    /// <c>$XDG_RUNTIME_DIR/&lt;name&gt;.sock</c> for a <see cref="ServiceContext.User"/> agent (see <see cref="ServiceLocations"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The contract is a per-user agent's and <c>$XDG_RUNTIME_DIR</c> is not set.</exception>
+    /// <exception cref="NotSupportedException">The contract is a private helper's (<see cref="ServiceContext.Application"/>).</exception>
+    public static UnixSocketEndpoint ForContract<TContract>()
+        where TContract : class
+        => ServiceLocations.ForContract(ContractRegistry.Get<TContract>());
 }
 
 /// <summary>The identity of the process at the other end of a connection, as the kernel reported it when it connected.</summary>

@@ -29,12 +29,24 @@ public sealed class UnixSocketEndpoint : ServiceEndpoint
     /// </summary>
     public UnixFileMode? Permissions { get; init; }
 
+    /// <summary>
+    /// When set, listening first creates the socket's directory with this mode if it is missing, and refuses an existing
+    /// one that another user owns or that group or others may write to. <see cref="ServiceEndpoint.ForContract{TContract}"/>
+    /// sets it (<c>0755</c> for <c>/run/&lt;name&gt;</c>, <c>0700</c> for a user's runtime directory).
+    /// </summary>
+    public UnixFileMode? DirectoryMode { get; init; }
+
     /// <inheritdoc/>
     public override ValueTask<ITransportListener> ListenAsync(CancellationToken cancellationToken)
         => ListenAsync(Permissions ?? (UnixFileMode.UserRead | UnixFileMode.UserWrite), cancellationToken);
 
     internal async ValueTask<ITransportListener> ListenAsync(UnixFileMode permissions, CancellationToken cancellationToken)
     {
+        if (DirectoryMode is { } directoryMode && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+        {
+            ServiceLocations.PrepareDirectory(directory, directoryMode);
+        }
+
         await RemoveStaleSocketAsync(cancellationToken).ConfigureAwait(false);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try

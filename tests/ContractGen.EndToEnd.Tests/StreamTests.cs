@@ -1,0 +1,104 @@
+using ContractGen.Protocol;
+using Xunit;
+
+namespace ContractGen.EndToEnd.Tests;
+
+/// <summary>IAsyncEnumerable results across processes: volume, flow control, cancellation, faults.</summary>
+public sealed class StreamTests(SharedServiceFixture fixture) : IClassFixture<SharedServiceFixture>, IAsyncLifetime
+{
+    private ServiceConnection<IStreams> _connection = null!;
+
+    private IStreams Proxy => _connection.Proxy;
+
+    public async Task InitializeAsync() => _connection = await ServiceConnection.ConnectAsync<IStreams>(fixture.Service.Endpoint);
+
+    public async Task DisposeAsync() => await _connection.DisposeAsync();
+
+    [Fact]
+    public async Task A_hundred_thousand_items_arrive_in_order()
+    {
+        var expected = 0;
+        await foreach (var item in Proxy.Count(100_000).WithCancellation(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token))
+        {
+            Assert.Equal(expected++, item);
+        }
+
+        Assert.Equal(100_000, expected);
+    }
+
+    [Fact]
+    public async Task A_slow_consumer_holds_the_producer_back()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var consumed = 0;
+        await foreach (var item in Proxy.Endless(key))
+        {
+            consumed++;
+            await Task.Delay(20);
+            if (consumed == 60)
+            {
+                break;
+            }
+        }
+
+        // Credits bound what the producer may run ahead: one window plus the item waiting for a credit.
+        var produced = await Proxy.Produced(key);
+        Assert.InRange(produced, consumed, consumed + ProtocolConstants.StreamWindow + 2);
+    }
+
+    [Fact]
+    public async Task Leaving_the_loop_early_cancels_the_producer()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        await foreach (var item in Proxy.Endless(key))
+        {
+            if (item == 10)
+            {
+                break;
+            }
+        }
+
+        Assert.True(await Proxy.ProducerCancelled(key), "the service kept producing after the client left");
+    }
+
+    [Fact]
+    public async Task Cancelling_the_token_stops_the_stream_on_both_sides()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        using var cts = new CancellationTokenSource();
+        var received = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var item in Proxy.Endless(key, cts.Token))
+            {
+                if (++received == 5)
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        });
+
+        Assert.True(await Proxy.ProducerCancelled(key));
+    }
+
+    [Fact]
+    public async Task A_fault_mid_stream_arrives_as_a_remote_fault_after_the_items_before_it()
+    {
+        var items = new List<OrderLine>();
+        var fault = await Assert.ThrowsAsync<RemoteFaultException>(async () =>
+        {
+            await foreach (var line in Proxy.FailAfter(7))
+            {
+                items.Add(line);
+            }
+        });
+
+        Assert.Equal(7, items.Count);
+        Assert.Equal("ABC-006", items[^1].Sku);
+        Assert.Equal("System.InvalidOperationException", fault.RemoteExceptionType);
+        Assert.Contains("after 7 items", fault.RemoteMessage, StringComparison.Ordinal);
+
+        // The connection carries on.
+        Assert.Equal(3, await Proxy.Count(3).CountAsync());
+    }
+}
