@@ -215,3 +215,28 @@ public partial interface IStreams
     [AllowAnyLocalUser]
     ValueTask<bool> ProducerCancelled(string key);
 }
+
+/// <summary>Version 1 of a contract, as an older build would have it.</summary>
+[ServiceContract(Name = "test.versioned")]
+public partial interface IVersionedV1
+{
+    [AllowAnyLocalUser]
+    ValueTask<int> Add(int a, int b);
+
+    [AllowAnyLocalUser]
+    ValueTask<string> Describe(int value);
+}
+
+/// <summary>Version 2 of the same contract: one method added, one removed, one changed its parameter type.</summary>
+[ServiceContract(Name = "test.versioned")]
+public partial interface IVersionedV2
+{
+    [AllowAnyLocalUser]
+    ValueTask<int> Add(int a, int b);
+
+    [AllowAnyLocalUser]
+    ValueTask<string> Describe(long value);
+
+    [AllowAnyLocalUser]
+    ValueTask<int> Multiply(int a, int b);
+}
