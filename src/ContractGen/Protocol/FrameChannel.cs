@@ -37,6 +37,7 @@ internal sealed class FrameChannel : IAsyncDisposable
     private FrameBuffer _pending = new();
     private FrameBuffer? _spare = new();
     private bool _flushing;
+    private TaskCompletionSource? _flushed;
     private bool _sendClosed;
     private int _closed;
     private ConnectionCloseReason _closeReason;
@@ -217,6 +218,12 @@ internal sealed class FrameChannel : IAsyncDisposable
             }
         }
 
+        if (!IsClosed)
+        {
+            // Whatever is queued (a last reply, the GoAway) leaves before the transport is cut, within reason.
+            await WaitForFlushAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+
         MarkClosed(reason, detail, exception);
         _transport.Abort();
     }
@@ -224,6 +231,30 @@ internal sealed class FrameChannel : IAsyncDisposable
     /// <summary>Sends a GoAway frame without closing (the service announces shutdown and keeps answering calls in flight).</summary>
     public ValueTask SendGoAwayAsync(GoAwayReason reason, string detail)
         => SendAsync<GoAwayMessage, GoAwayMessage>(FrameKind.GoAway, 0, (uint)reason, new GoAwayMessage(detail));
+
+    private async Task WaitForFlushAsync(TimeSpan limit)
+    {
+        Task flushed;
+        lock (_sendLock)
+        {
+            if (!_flushing)
+            {
+                return;
+            }
+
+            flushed = (_flushed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        await Task.WhenAny(flushed, Task.Delay(limit)).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the flushing duty (under the send lock) and wakes anyone waiting for the queue to drain.</summary>
+    private void EndFlushing()
+    {
+        _flushing = false;
+        _flushed?.TrySetResult();
+        _flushed = null;
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FlushAsync()
@@ -235,7 +266,7 @@ internal sealed class FrameChannel : IAsyncDisposable
             {
                 if (_pending.WrittenCount == 0)
                 {
-                    _flushing = false;
+                    EndFlushing();
                     return;
                 }
 
@@ -254,7 +285,7 @@ internal sealed class FrameChannel : IAsyncDisposable
                 lock (_sendLock)
                 {
                     _spare = toSend;
-                    _flushing = false;
+                    EndFlushing();
                 }
 
                 MarkClosed(ConnectionCloseReason.TransportError, "sending failed: " + ex.Message, ex);
