@@ -206,15 +206,7 @@ internal static class ContractEmitter
         w.Close();
     }
 
-    private static string DescribePolicy(MethodModel method)
-        => method.Policy.Count == 0
-            ? "any local user"
-            : string.Join(", and ", method.Policy.Select(r =>
-                string.Join(" or ", new[] { r.Root ? "root" : null, r.SameUser ? "the service's own user" : null }
-                    .Concat(r.Users.Select(u => $"user '{u}'"))
-                    .Concat(r.UserIds.Select(u => "uid " + u.ToString(CultureInfo.InvariantCulture)))
-                    .Concat(r.Groups.Select(g => $"group '{g}'"))
-                    .Where(p => p is not null))));
+    private static string DescribePolicy(MethodModel method) => ContractLock.DescribePolicy(method.Policy);
 
     private static string Bool(bool value) => value ? "true" : "false";
 
