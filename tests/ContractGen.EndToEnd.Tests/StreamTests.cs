@@ -82,6 +82,25 @@ public sealed class StreamTests(SharedServiceFixture fixture) : IClassFixture<Sh
     }
 
     [Fact]
+    public async Task A_stream_past_its_deadline_ends_with_a_timeout_on_both_sides()
+    {
+        var key = Guid.NewGuid().ToString("N");
+        await Assert.ThrowsAsync<CallTimeoutException>(async () =>
+        {
+            using (ServiceCallTimeout.Begin(TimeSpan.FromMilliseconds(300)))
+            {
+                await foreach (var item in Proxy.Endless(key))
+                {
+                    await Task.Delay(20);
+                }
+            }
+        });
+
+        Assert.True(await Proxy.ProducerCancelled(key));
+        Assert.Equal(2, await Proxy.Count(2).CountAsync());
+    }
+
+    [Fact]
     public async Task A_fault_mid_stream_arrives_as_a_remote_fault_after_the_items_before_it()
     {
         var items = new List<OrderLine>();

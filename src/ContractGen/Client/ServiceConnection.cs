@@ -273,9 +273,14 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         }
 
         var finished = false;
+        var timeout = ServiceCallTimeout.Current ?? _options.DefaultTimeout;
+        using var deadline = timeout is { } limit
+            ? TimeProvider.System.CreateTimer(static state => ((StreamCall)state!).TimeOut(), stream, limit, Timeout.InfiniteTimeSpan)
+            : null;
+        stream.Timeout = timeout ?? Timeout.InfiniteTimeSpan;
         try
         {
-            await SendRequestFrameAsync(stream.Id, method.Id, arguments, ServiceCallTimeout.Current ?? _options.DefaultTimeout).ConfigureAwait(false);
+            await SendRequestFrameAsync(stream.Id, method.Id, arguments, timeout).ConfigureAwait(false);
             if (_channel!.IsClosed)
             {
                 stream.Complete(CreateClosedException(method));
@@ -491,7 +496,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                     payload.Return();
                     ended.Complete();
                 }
-                else if (FindCall(header.CallId) is not { } replied || !replied.TrySetResult(payload))
+                else if (!TryCompleteCall(header.CallId, payload))
                 {
                     // The caller gave up (cancelled) before the reply arrived.
                     payload.Return();
@@ -523,11 +528,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                     payload.Return();
                 }
 
-                if (FindCall(header.CallId) is { } failed)
-                {
-                    failed.TrySetException(CreateRemoteException(error, failed.Method));
-                }
-                else if (FindStream(header.CallId) is { } failedStream)
+                if (!TryFailCall(header.CallId, error) && FindStream(header.CallId) is { } failedStream)
                 {
                     failedStream.Complete(CreateRemoteException(error, failedStream.Method));
                 }
@@ -569,15 +570,13 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             $"The connection closed during the handshake for '{Contract.Name}': {detail}. The endpoint may not be a ContractGen service, or it refused this client.",
             exception));
 
-        PendingCall[] calls;
         lock (_calls)
         {
-            calls = [.. _calls.Values];
-        }
-
-        foreach (var call in calls)
-        {
-            call.TrySetException(CreateClosedException(call.Method));
+            // Under the lock EndCall takes before recycling a call: never a call that has already moved on to another use.
+            foreach (var call in _calls.Values)
+            {
+                call.TrySetException(CreateClosedException(call.Method));
+            }
         }
 
         StreamCall[] streams;
@@ -600,12 +599,43 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         }
     }
 
-    private PendingCall? FindCall(uint callId)
+    // Calls are pooled: EndCall removes a call under this lock before recycling it. Looking a call up and completing it
+    // under the same lock makes sure a reply that races a cancellation, or a deadline timer that fires as its call
+    // ends, completes that call or nothing, never the next call that reuses the pooled object.
+    private bool TryCompleteCall(uint callId, PayloadBuffer payload)
     {
         lock (_calls)
         {
-            return _calls.GetValueOrDefault(callId);
+            return _calls.TryGetValue(callId, out var call) && call.TrySetResult(payload);
         }
+    }
+
+    private bool TryFailCall(uint callId, in ErrorMessage error)
+    {
+        lock (_calls)
+        {
+            if (!_calls.TryGetValue(callId, out var call))
+            {
+                return false;
+            }
+
+            call.TrySetException(CreateRemoteException(error, call.Method));
+            return true;
+        }
+    }
+
+    /// <summary>The deadline of the call <paramref name="callId"/> passed: fails it, if it is still in flight, and tells the service.</summary>
+    internal void OnCallDeadline(uint callId)
+    {
+        lock (_calls)
+        {
+            if (!_calls.TryGetValue(callId, out var call) || !call.TrySetException(new CallTimeoutException(call.Method.Name, call.Timeout)))
+            {
+                return;
+            }
+        }
+
+        SendCancel(callId);
     }
 
     private static T Decode<T>(PayloadBuffer payload, string what)

@@ -27,19 +27,33 @@ internal sealed class StreamCall
 
     public ChannelReader<PayloadBuffer> Items => _items.Reader;
 
-    /// <summary>Queues an item; false when the service sent more than it had credits for.</summary>
+    /// <summary>
+    /// Queues an item, or drops it when the stream already ended on this side (timed out, failed). False only when
+    /// the service sent more than it had credits for: a protocol violation.
+    /// </summary>
     public bool TryAdd(PayloadBuffer item)
     {
-        if (Interlocked.Decrement(ref _credits) < 0 || !_items.Writer.TryWrite(item))
+        if (Interlocked.Decrement(ref _credits) < 0)
         {
             item.Return();
             return false;
+        }
+
+        if (!_items.Writer.TryWrite(item))
+        {
+            item.Return();
         }
 
         return true;
     }
 
     public void Grant(int count) => Interlocked.Add(ref _credits, count);
+
+    /// <summary>The stream's deadline, for the timeout error.</summary>
+    public TimeSpan Timeout { get; set; }
+
+    /// <summary>Ends the stream with <see cref="CallTimeoutException"/> (the service's token fires at the same deadline).</summary>
+    public void TimeOut() => Complete(new CallTimeoutException(Method.Name, Timeout));
 
     public void Complete(Exception? error = null) => _items.Writer.TryComplete(error);
 

@@ -253,7 +253,8 @@ public sealed class ServerCall : IThreadPoolWorkItem
         _payload = default;
         lock (this)
         {
-            if (_cancellation is not null && !_cancellation.TryReset())
+            // A source armed with a deadline timer is not reused: only an untouched one resets cleanly.
+            if (_cancellation is not null && (_deadlineTicks != 0 || !_cancellation.TryReset()))
             {
                 _cancellation.Dispose();
                 _cancellation = null;
