@@ -99,12 +99,6 @@ internal static class ContractEmitter
 
     private static string Hex(uint value) => "0x" + value.ToString("X8", CultureInfo.InvariantCulture) + "u";
 
-    private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
-
-    // '@' only where the name is a keyword, so ordinary names read as the user wrote them. 'await' is only contextual,
-    // but the dispatcher's methods are async, where it cannot be an identifier (CS4003).
-    private static string Identifier(string name)
-        => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None || name == "await" ? "@" + name : name;
 
     private static string ContextName(int context) => context switch
     {
@@ -130,7 +124,7 @@ internal static class ContractEmitter
         w.Line(GeneratedCodeAttribute);
         w.Open($"{model.Accessibility} static partial class {name}");
         w.Line("/// <summary>The contract's wire name.</summary>");
-        w.Line($"public const string Name = {Literal(model.WireName)};");
+        w.Line($"public const string Name = {CSharp.Literal(model.WireName)};");
         w.Line();
         w.Line("/// <summary>A hash of the wire name and every method's wire signature.</summary>");
         w.Line($"public const ulong Fingerprint = 0x{model.Fingerprint.ToString("X16", CultureInfo.InvariantCulture)}UL;");
@@ -139,8 +133,8 @@ internal static class ContractEmitter
         w.Open("public static class MethodIds");
         foreach (var method in model.Methods)
         {
-            w.Line($"/// <summary><c>{Escape(method.Signature)}</c></summary>");
-            w.Line($"public const uint {Identifier(method.MemberName)} = {Hex(method.Id)};");
+            w.Line($"/// <summary><c>{CSharp.XmlEscape(method.Signature)}</c></summary>");
+            w.Line($"public const uint {CSharp.Identifier(method.MemberName)} = {Hex(method.Id)};");
         }
 
         w.Close();
@@ -156,7 +150,7 @@ internal static class ContractEmitter
         w.Line("    {");
         foreach (var method in model.Methods)
         {
-            w.Line($"        new(MethodIds.{Identifier(method.MemberName)}, {Literal(method.Name)}, {Literal(method.Signature)}),");
+            w.Line($"        new(MethodIds.{CSharp.Identifier(method.MemberName)}, {CSharp.Literal(method.Name)}, {CSharp.Literal(method.Signature)}),");
         }
 
         w.Line("    },");
@@ -199,8 +193,8 @@ internal static class ContractEmitter
         {
             var rules = method.Policy.Select(r =>
                 $"new global::ContractGen.Security.CallerRule(root: {Bool(r.Root)}, sameUser: {Bool(r.SameUser)}, users: {Strings(r.Users)}, userIds: {UInts(r.UserIds)}, groups: {Strings(r.Groups)})");
-            w.Line($"/// <summary><c>{Escape(method.Signature)}</c>: {Escape(DescribePolicy(method))}.</summary>");
-            w.Line($"public static readonly global::ContractGen.Security.CallerPolicy {Identifier(method.MemberName)} = new({string.Join(", ", rules)});");
+            w.Line($"/// <summary><c>{CSharp.XmlEscape(method.Signature)}</c>: {CSharp.XmlEscape(DescribePolicy(method))}.</summary>");
+            w.Line($"public static readonly global::ContractGen.Security.CallerPolicy {CSharp.Identifier(method.MemberName)} = new({string.Join(", ", rules)});");
         }
 
         w.Close();
@@ -211,7 +205,7 @@ internal static class ContractEmitter
     private static string Bool(bool value) => value ? "true" : "false";
 
     private static string Strings(EquatableArray<string> values)
-        => values.Count == 0 ? "global::System.Array.Empty<string>()" : $"new string[] {{ {string.Join(", ", values.Select(Literal))} }}";
+        => values.Count == 0 ? "global::System.Array.Empty<string>()" : $"new string[] {{ {string.Join(", ", values.Select(CSharp.Literal))} }}";
 
     private static string UInts(EquatableArray<uint> values)
         => values.Count == 0 ? "global::System.Array.Empty<uint>()" : $"new uint[] {{ {string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture) + "u"))} }}";
@@ -241,17 +235,17 @@ internal static class ContractEmitter
     //     => __connection.InvokeAsync<__Clock_AddAsync_Arguments, long, __Clock_AddAsync_Result>(ClockContract.MethodIds.AddAsync, new(a, b), CancellationToken.None);
     private static void EmitProxyMethod(SourceWriter w, ContractModel model, MethodModel method)
     {
-        var parameters = method.Parameters.Select(p => $"{p.Type.TypeName} {Identifier(p.Name)}").ToList();
+        var parameters = method.Parameters.Select(p => $"{p.Type.TypeName} {CSharp.Identifier(p.Name)}").ToList();
         if (method.CancellationTokenName is { } tokenName)
         {
-            parameters.Add($"global::System.Threading.CancellationToken {Identifier(tokenName)}");
+            parameters.Add($"global::System.Threading.CancellationToken {CSharp.Identifier(tokenName)}");
         }
 
-        var token = method.CancellationTokenName is { } t ? Identifier(t) : "global::System.Threading.CancellationToken.None";
+        var token = method.CancellationTokenName is { } t ? CSharp.Identifier(t) : "global::System.Threading.CancellationToken.None";
         var arguments = method.Parameters.Count == 0
             ? "default"
-            : $"new {ArgumentsCodec(model, method)}({string.Join(", ", method.Parameters.Select(p => Identifier(p.Name)))})";
-        var id = $"{ContractClass(model)}.MethodIds.{Identifier(method.MemberName)}";
+            : $"new {ArgumentsCodec(model, method)}({string.Join(", ", method.Parameters.Select(p => CSharp.Identifier(p.Name)))})";
+        var id = $"{ContractClass(model)}.MethodIds.{CSharp.Identifier(method.MemberName)}";
         var invoke = method.IsOneWay
             ? $"__connection.SendOneWayAsync<{ArgumentsCodec(model, method)}>({id}, {arguments}, {token})"
             : method.ReturnKind == ReturnKind.AsyncEnumerable
@@ -265,7 +259,7 @@ internal static class ContractEmitter
         }
 
         w.Line($"/// <inheritdoc/>");
-        w.Line($"{method.ReturnType} {method.DeclaringInterface}.{Identifier(method.Name)}({string.Join(", ", parameters)})");
+        w.Line($"{method.ReturnType} {method.DeclaringInterface}.{CSharp.Identifier(method.Name)}({string.Join(", ", parameters)})");
         w.Line($"    => {invoke};");
     }
 
@@ -290,7 +284,7 @@ internal static class ContractEmitter
         w.Open("switch (serverCall.MethodId)");
         foreach (var method in model.Methods)
         {
-            w.Line($"case {ContractClass(model)}.MethodIds.{Identifier(method.MemberName)}: return __{method.MemberName}(serverCall);");
+            w.Line($"case {ContractClass(model)}.MethodIds.{CSharp.Identifier(method.MemberName)}: return __{method.MemberName}(serverCall);");
         }
 
         w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(serverCall), serverCall.MethodId, \"The host passed a method id this contract does not have.\");");
@@ -317,11 +311,11 @@ internal static class ContractEmitter
         w.Line("// Pooled builder: a call that completes asynchronously allocates no state machine on the steady state.");
         w.Line("[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]");
         w.Open($"private async global::System.Threading.Tasks.ValueTask __{method.MemberName}({ServerCall} serverCall)");
-        var arguments = method.Parameters.Select(p => $"__arguments.{Identifier(p.Name)}").ToList();
+        var arguments = method.Parameters.Select(p => $"__arguments.{CSharp.Identifier(p.Name)}").ToList();
         if (method.Policy.Count > 0)
         {
             // Before a byte of the arguments is decoded: a refused caller costs the service nothing more.
-            w.Line($"serverCall.Authorize({ContractClass(model)}.Policies.{Identifier(method.MemberName)});");
+            w.Line($"serverCall.Authorize({ContractClass(model)}.Policies.{CSharp.Identifier(method.MemberName)});");
         }
         else
         {
@@ -335,8 +329,8 @@ internal static class ContractEmitter
 
         if (ValidatorEmitter.HasChecks(method))
         {
-            var checkedArguments = method.Parameters.Where(p => p.Check is not null).Select(p => $"__arguments.{Identifier(p.Name)}");
-            w.Line($"{ValidatorEmitter.ClassName(model)}.{Identifier(method.MemberName)}({string.Join(", ", checkedArguments)});");
+            var checkedArguments = method.Parameters.Where(p => p.Check is not null).Select(p => $"__arguments.{CSharp.Identifier(p.Name)}");
+            w.Line($"{ValidatorEmitter.ClassName(model)}.{CSharp.Identifier(method.MemberName)}({string.Join(", ", checkedArguments)});");
         }
 
         if (method.CancellationTokenName is not null)
@@ -347,7 +341,7 @@ internal static class ContractEmitter
         var target = method.DeclaringInterface == model.InterfaceType
             ? "__implementation"
             : $"(({method.DeclaringInterface})__implementation)";
-        var call = $"{target}.{Identifier(method.Name)}({string.Join(", ", arguments)})";
+        var call = $"{target}.{CSharp.Identifier(method.Name)}({string.Join(", ", arguments)})";
         if (method.ReturnKind == ReturnKind.AsyncEnumerable)
         {
             // The items go out as they are produced, paced by the client's credits.
@@ -375,19 +369,19 @@ internal static class ContractEmitter
     private static void EmitArgumentsCodec(SourceWriter w, ContractModel model, MethodModel method)
     {
         var name = ArgumentsCodec(model, method);
-        w.Line($"/// <summary>The arguments of <c>{Escape(method.Signature)}</c> on the wire.</summary>");
+        w.Line($"/// <summary>The arguments of <c>{CSharp.XmlEscape(method.Signature)}</c> on the wire.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Open($"file readonly struct {name} : global::ContractGen.Protocol.IPayloadCodec<{name}>");
         foreach (var parameter in method.Parameters)
         {
-            w.Line($"public readonly {parameter.Type.TypeName} {Identifier(parameter.Name)};");
+            w.Line($"public readonly {parameter.Type.TypeName} {CSharp.Identifier(parameter.Name)};");
         }
 
         w.Line();
-        w.Open($"public {name}({string.Join(", ", method.Parameters.Select(p => $"{p.Type.TypeName} {Identifier(p.Name)}"))})");
+        w.Open($"public {name}({string.Join(", ", method.Parameters.Select(p => $"{p.Type.TypeName} {CSharp.Identifier(p.Name)}"))})");
         foreach (var parameter in method.Parameters)
         {
-            w.Line($"this.{Identifier(parameter.Name)} = {Identifier(parameter.Name)};");
+            w.Line($"this.{CSharp.Identifier(parameter.Name)} = {CSharp.Identifier(parameter.Name)};");
         }
 
         w.Close();
@@ -395,7 +389,7 @@ internal static class ContractEmitter
         w.Open($"public static void Write(ref {Writer} __writer, scoped in {name} __value)");
         foreach (var parameter in method.Parameters)
         {
-            w.Line(WriteStatement(parameter.Type, $"__value.{Identifier(parameter.Name)}"));
+            w.Line(WriteStatement(parameter.Type, $"__value.{CSharp.Identifier(parameter.Name)}"));
         }
 
         w.Close();
@@ -403,10 +397,10 @@ internal static class ContractEmitter
         w.Open($"public static {name} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
         foreach (var parameter in method.Parameters)
         {
-            w.Line($"var {Identifier(parameter.Name)} = {ReadExpression(parameter.Type, parameter.Name, service: true)};");
+            w.Line($"var {CSharp.Identifier(parameter.Name)} = {ReadExpression(parameter.Type, parameter.Name, service: true)};");
         }
 
-        w.Line($"return new {name}({string.Join(", ", method.Parameters.Select(p => Identifier(p.Name)))});");
+        w.Line($"return new {name}({string.Join(", ", method.Parameters.Select(p => CSharp.Identifier(p.Name)))});");
         w.Close();
         w.Close();
     }
@@ -414,7 +408,7 @@ internal static class ContractEmitter
     private static void EmitResultCodec(SourceWriter w, ContractModel model, MethodModel method, WireTypeModel result)
     {
         var name = ResultCodec(model, method);
-        w.Line($"/// <summary>The result of <c>{Escape(method.Signature)}</c> on the wire.</summary>");
+        w.Line($"/// <summary>The result of <c>{CSharp.XmlEscape(method.Signature)}</c> on the wire.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Open($"file readonly struct {name} : global::ContractGen.Protocol.IPayloadCodec<{result.TypeName}>");
         w.Open($"public static void Write(ref {Writer} __writer, scoped in {result.TypeName} __value)");
@@ -457,11 +451,10 @@ internal static class ContractEmitter
         var canBeNull = !type.IsValueType && type.Kind is WireKind.String or WireKind.ByteArray or WireKind.Packable or WireKind.Formatted;
         if (canBeNull && !type.IsNullable)
         {
-            read += $" ?? throw {WireFormat}.NullNotAllowed({Literal(name)})";
+            read += $" ?? throw {WireFormat}.NullNotAllowed({CSharp.Literal(name)})";
         }
 
         return read;
     }
 
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -30,7 +30,7 @@ internal static class ValidatorEmitter
         w.Open($"{model.Accessibility} static partial class {ClassName(model)}");
         for (var i = 0; i < patterns.Count; i++)
         {
-            w.Line($"private static readonly global::System.Text.RegularExpressions.Regex __pattern{i.ToString(CultureInfo.InvariantCulture)} = {Checks}.CreatePattern({Literal(patterns[i])});");
+            w.Line($"private static readonly global::System.Text.RegularExpressions.Regex __pattern{i.ToString(CultureInfo.InvariantCulture)} = {Checks}.CreatePattern({CSharp.Literal(patterns[i])});");
         }
 
         var first = patterns.Count == 0;
@@ -43,11 +43,11 @@ internal static class ValidatorEmitter
 
             first = false;
             var checkedParameters = method.Parameters.Where(p => p.Check is not null).ToList();
-            w.Line($"/// <summary>Checks the arguments of <c>{Escape(method.Signature)}</c>.</summary>");
-            w.Open($"internal static void {Identifier(method.MemberName)}({string.Join(", ", checkedParameters.Select(p => $"{p.Type.TypeName} {Identifier(p.Name)}"))})");
+            w.Line($"/// <summary>Checks the arguments of <c>{CSharp.XmlEscape(method.Signature)}</c>.</summary>");
+            w.Open($"internal static void {CSharp.Identifier(method.MemberName)}({string.Join(", ", checkedParameters.Select(p => $"{p.Type.TypeName} {CSharp.Identifier(p.Name)}"))})");
             foreach (var parameter in checkedParameters)
             {
-                EmitCheck(w, parameter.Check!, Identifier(parameter.Name), parameter.Name, 0, patterns);
+                EmitCheck(w, parameter.Check!, CSharp.Identifier(parameter.Name), parameter.Name, 0, patterns);
             }
 
             w.Close();
@@ -59,7 +59,7 @@ internal static class ValidatorEmitter
             w.Open($"private static void {type.MethodName}({type.TypeName} __value)");
             foreach (var member in type.Members)
             {
-                EmitCheck(w, member.Check, "__value." + Identifier(member.Name), member.Name, 0, patterns);
+                EmitCheck(w, member.Check, "__value." + CSharp.Identifier(member.Name), member.Name, 0, patterns);
             }
 
             w.Close();
@@ -97,7 +97,12 @@ internal static class ValidatorEmitter
                 return;
         }
 
-        if (nullGuard is not null)
+        if (check.IsValueType)
+        {
+            // A [MemoryPackable] struct is never null ('is null' would not compile): a bare block instead of a guard.
+            w.Open("// A [MemoryPackable] struct: never null.");
+        }
+        else if (nullGuard is not null)
         {
             w.Line($"if ({value} is null) {Throw(path, nullGuard.Name, "", "is null")}");
             w.Open("else");
@@ -195,7 +200,7 @@ internal static class ValidatorEmitter
                     w.Line($"if (!{Checks}.IsBase64({value})) {Throw(path, rule.Name, "", "is not valid Base64")}");
                     break;
                 case RuleKind.SafePath:
-                    var root = rule.Argument.Length == 0 ? "null" : Literal(rule.Argument);
+                    var root = rule.Argument.Length == 0 ? "null" : CSharp.Literal(rule.Argument);
                     w.Line($"if (!{Checks}.IsSafePath({value}, {root})) {Throw(path, rule.Name, rule.Argument.Length == 0 ? "a relative path without '..'" : "inside " + rule.Argument, "is not a safe relative path")}");
                     break;
             }
@@ -203,7 +208,7 @@ internal static class ValidatorEmitter
     }
 
     private static string Throw(string path, string rule, string limit, string problem)
-        => $"throw new {Failure}({Text(path)}, {Literal(rule)}, {Literal(limit)}, {Text(problem)});";
+        => $"throw new {Failure}({Text(path)}, {CSharp.Literal(rule)}, {CSharp.Literal(limit)}, {Text(problem)});";
 
     // An interpolated string only where the text has holes (an index, a length, a value).
     private static string Text(string content) => content.IndexOf('{') >= 0 ? "$\"" + content + "\"" : "\"" + content + "\"";
@@ -243,10 +248,6 @@ internal static class ValidatorEmitter
         return patterns;
     }
 
-    private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
-    private static string Identifier(string name)
-        => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
-    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
