@@ -220,7 +220,7 @@ internal static class ContractParser
             Fnv.Hash32(signature),
             signature,
             returnKind!.Value,
-            method.ReturnType.ToDisplayString(WireTypes.EmitFormat),
+            WireTypes.GetReturnTypeName(method.ReturnType),
             result,
             new EquatableArray<ParameterModel>(parameters),
             cancellationTokenName,

@@ -102,7 +102,7 @@ internal sealed class ValidationParser
 
             case CheckShape.Packable:
                 var validator = GetValidator(type);
-                return rules.Count == 0 && validator is null ? null : Model(name, CheckShape.Packable, rules, null, null, validator?.MethodName);
+                return rules.Count == 0 && validator is null ? null : Model(name, CheckShape.Packable, rules, null, null, validator?.MethodName)! with { IsValueType = type.IsValueType };
 
             default:
                 AddRangeRule(rules, attributes);

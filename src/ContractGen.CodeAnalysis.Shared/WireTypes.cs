@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -33,7 +34,28 @@ internal static class WireTypes
         var nullable = type.IsReferenceType
             ? type.NullableAnnotation != NullableAnnotation.NotAnnotated
             : IsNullableValueType(type);
-        return new WireTypeModel(type.ToDisplayString(EmitFormat), kind.Value, nullable, type.IsValueType);
+
+        // A reference from nullable-oblivious code may be null: name it annotated, so that the generated code (nullable
+        // enabled) takes the null it allows without warnings (CS8603/CS8604) instead of a non-nullable name.
+        return new WireTypeModel(AnnotateOblivious(type).ToDisplayString(EmitFormat), kind.Value, nullable, type.IsValueType);
+    }
+
+    /// <summary><paramref name="type"/> annotated as nullable when it is an oblivious reference type; otherwise itself.</summary>
+    private static ITypeSymbol AnnotateOblivious(ITypeSymbol type)
+        => type is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.None } ? type.WithNullableAnnotation(NullableAnnotation.Annotated) : type;
+
+    /// <summary>The name of a method's return type, its result annotated like <see cref="Classify"/> names it.</summary>
+    public static string GetReturnTypeName(ITypeSymbol returnType)
+    {
+        if (returnType is INamedTypeSymbol { TypeArguments.Length: 1 } named
+            && named.TypeArguments[0] is { IsReferenceType: true, NullableAnnotation: NullableAnnotation.None } result)
+        {
+            return named.ConstructedFrom
+                .Construct(ImmutableArray.Create(result), ImmutableArray.Create(NullableAnnotation.Annotated))
+                .ToDisplayString(EmitFormat);
+        }
+
+        return returnType.ToDisplayString(EmitFormat);
     }
 
     private static WireKind? ClassifyKind(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, bool topLevel, ref string? why)

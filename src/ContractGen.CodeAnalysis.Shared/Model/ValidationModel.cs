@@ -84,13 +84,15 @@ internal sealed record RuleModel(RuleKind Kind, string Name, string Argument, st
 /// <param name="Element">The check of each element (arrays, lists), of the value (dictionaries) or of <c>.Value</c> (nullables).</param>
 /// <param name="Key">The check of each dictionary key.</param>
 /// <param name="Validator">For a packable type, the name of its validator method.</param>
+/// <param name="IsValueType">For a packable type, whether it is a struct (never null, so no null guard).</param>
 internal sealed record CheckModel(
     string TypeName,
     CheckShape Shape,
     EquatableArray<RuleModel> Rules,
     CheckModel? Element,
     CheckModel? Key,
-    string? Validator);
+    string? Validator,
+    bool IsValueType = false);
 
 /// <summary>A member of a packable type and its check.</summary>
 internal sealed record MemberCheckModel(string Name, CheckModel Check);

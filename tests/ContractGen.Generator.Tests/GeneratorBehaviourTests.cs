@@ -1,0 +1,81 @@
+using ContractGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace ContractGen.Generator.Tests;
+
+/// <summary>What the generator does with contracts it cannot generate: nothing, and nothing that breaks the build.</summary>
+public sealed class GeneratorBehaviourTests
+{
+    [Fact]
+    public void Contracts_with_problems_generate_nothing_and_leave_the_compilation_clean()
+    {
+        // Each of these is reported by an analyzer (CGEN1xxx); the generator reports nothing and skips them.
+        var result = GeneratorHarness.Run(new[]
+        {
+            """
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example.Broken;
+
+            [ServiceContract] public interface INotPartial { Task PingAsync(); }
+            [ServiceContract] public partial interface IWithProperty { int Value { get; } Task PingAsync(); }
+            [ServiceContract] public partial interface IGenericMethod { Task PingAsync<T>(T value); }
+            [ServiceContract] public partial interface ISyncReturn { int Ping(); }
+            [ServiceContract] public partial interface IObjectParameter { Task PingAsync(object value); }
+            [ServiceContract] public partial interface IRefParameter { Task PingAsync(ref int value); }
+
+            public partial class Outer<T>
+            {
+                [ServiceContract] public partial interface IInGeneric { Task PingAsync(); }
+            }
+            """,
+        }, expectedFiles: 0);
+
+        Assert.Empty(result.ContractGen.Diagnostics);
+    }
+
+    [Fact]
+    public void A_broken_contract_does_not_stop_a_valid_one()
+    {
+        var result = GeneratorHarness.Run(new[]
+        {
+            TestSources.Clock,
+            """
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example.Broken;
+
+            [ServiceContract] public interface INotPartial { Task PingAsync(); }
+            """,
+        }, expectedFiles: 1);
+
+        Assert.Equal("Example.Clock.IClock.g.cs", Assert.Single(result.Files).HintName);
+    }
+
+    [Fact]
+    public void Internal_contract_and_internal_data_types_compile()
+        => GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            namespace Example.Internal;
+
+            [MemoryPackable]
+            internal partial class Data
+            {
+                public int Value { get; set; }
+            }
+
+            internal partial class Host
+            {
+                [ServiceContract(Name = "example.internal")]
+                internal partial interface IInternal
+                {
+                    Task<Data> RoundTripAsync(Data data);
+                }
+            }
+            """);
+}
