@@ -19,6 +19,11 @@ internal static class ContractParser
 {
     private const int MaxWireNameLength = 256;
 
+    private static readonly HashSet<string> ReservedMemberNames = new(System.StringComparer.Ordinal)
+    {
+        "MethodIds", "Policies", "Name", "Fingerprint", "Descriptor", "Equals", "GetHashCode", "ToString", "GetType", "ReferenceEquals",
+    };
+
     // The defaults of ServiceContractAttribute's bounds (the runtime's constants; the generator cannot reference it).
     private const int DefaultMaxStringLength = 64 * 1024;
     private const int DefaultMaxCollectionLength = 64 * 1024;
@@ -241,6 +246,15 @@ internal static class ContractParser
                 string.Join("' and '", signatures), contract.ToDisplayString(), group.Key.ToString("x8", System.Globalization.CultureInfo.InvariantCulture)));
         }
 
+        // Names the generated classes use for their own members: a method called so gets a suffix in generated code.
+        for (var i = 0; i < methods.Count; i++)
+        {
+            if (ReservedMemberNames.Contains(methods[i].Name))
+            {
+                methods[i] = methods[i] with { MemberName = methods[i].Name + "_" };
+            }
+        }
+
         foreach (var group in methods.GroupBy(m => m.Name).Where(g => g.Count() > 1))
         {
             var index = 0;
@@ -248,7 +262,7 @@ internal static class ContractParser
             {
                 if (index > 0)
                 {
-                    methods[methods.IndexOf(method)] = method with { MemberName = method.Name + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                    methods[methods.IndexOf(method)] = method with { MemberName = method.MemberName + "_" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) };
                 }
 
                 index++;

@@ -78,4 +78,29 @@ public sealed class GeneratorBehaviourTests
                 }
             }
             """);
+
+    [Fact]
+    public void Methods_named_like_generated_members_compile()
+    {
+        // MethodIds, Policies and object's members are names the generated classes use; such methods get a suffix.
+        GeneratorHarness.Run(new[]
+        {
+            """
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example.Clashes;
+
+            [ServiceContract]
+            public partial interface IClashes
+            {
+                ValueTask<int> MethodIds(int a);
+                ValueTask<int> Policies();
+                Task<string> ToString();
+                ValueTask<bool> Equals(int other);
+                ValueTask<int> Descriptor();
+            }
+            """,
+        }, expectedFiles: 1);
+    }
 }
