@@ -40,18 +40,22 @@ internal sealed class PendingCall : IValueTaskSource<PayloadBuffer>
     }
 
     /// <summary>Fails the call with <see cref="CallTimeoutException"/> after <paramref name="timeout"/>, and tells the service.</summary>
+    /// <remarks>
+    /// Disposing a timer does not stop a callback that has already started, so the callback names the call by its id
+    /// and the connection looks it up: a timer that fires as this call ends must not fail the next use of this object.
+    /// </remarks>
     public void StartDeadline(TimeSpan timeout)
-        => _deadline = TimeProvider.System.CreateTimer(static state => ((PendingCall)state!).OnDeadline(), this, timeout, System.Threading.Timeout.InfiniteTimeSpan);
+        => _deadline = TimeProvider.System.CreateTimer(
+            static state =>
+            {
+                var (owner, id) = ((ServiceConnection, uint))state!;
+                owner.OnCallDeadline(id);
+            },
+            (_owner!, Id),
+            timeout,
+            System.Threading.Timeout.InfiniteTimeSpan);
 
     public TimeSpan Timeout { get; set; }
-
-    private void OnDeadline()
-    {
-        if (TrySetException(new CallTimeoutException(Method.Name, Timeout)))
-        {
-            _owner?.SendCancel(Id);
-        }
-    }
 
     public ValueTask<PayloadBuffer> WaitAsync() => new(this, _core.Version);
 

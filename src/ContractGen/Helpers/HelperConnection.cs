@@ -250,7 +250,7 @@ public abstract class HelperConnection : IAsyncDisposable
             catch (Exception ex)
             {
                 await launched.Transport.DisposeAsync().ConfigureAwait(false);
-                var exitCode = await KillAndReapAsync(launched.Process).ConfigureAwait(false);
+                var exitCode = await HelperLauncher.KillAndReapAsync(launched.Process).ConfigureAwait(false);
                 launched.Process.Dispose();
                 var exit = exitCode is { } code ? HelperLauncher.DescribeExit(code) : "an unknown status";
                 if (ex is ContractMismatchException)
@@ -336,7 +336,7 @@ public abstract class HelperConnection : IAsyncDisposable
     /// <summary>Waits for the helper to exit or its connection to close, makes sure both have happened, then classifies the end.</summary>
     private async Task MonitorAsync(HelperSession session)
     {
-        var exited = session.Process.WaitForExitAsync(CancellationToken.None);
+        var exited = HelperLauncher.WhenExited(session.Process);
         await Task.WhenAny(exited, session.Connection.Completion).ConfigureAwait(false);
         var killed = false;
         if (!exited.IsCompleted
@@ -348,7 +348,7 @@ public abstract class HelperConnection : IAsyncDisposable
         }
 
         var closeReason = session.Connection.CloseReason;
-        var exitCode = await KillAndReapAsync(session.Process).ConfigureAwait(false);
+        var exitCode = await HelperLauncher.KillAndReapAsync(session.Process).ConfigureAwait(false);
 
         // Calls in flight fail now, even if something other than the helper still held its end of the socket.
         await session.Connection.DisposeAsync().ConfigureAwait(false);
@@ -486,25 +486,6 @@ public abstract class HelperConnection : IAsyncDisposable
 
         // The helper reads end-of-file and exits; the monitor reaps it and reports the exit.
         _ = session.Connection.DisposeAsync().AsTask();
-    }
-
-    /// <summary>Kills the process if it still runs, waits for it, and returns its exit code.</summary>
-    private static async Task<int?> KillAndReapAsync(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            return process.ExitCode;
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private void Raise<TArgs>(EventHandler<TArgs>? handler, TArgs args, string name)

@@ -83,11 +83,17 @@ internal static class HelperLauncher
         Action<PeerCredentials?> peerRejected,
         CancellationToken cancellationToken)
     {
-        var directory = CreateSocketDirectory(options, identity);
+        var directory = CreateSocketDirectory(options);
         ITransportListener? listener = null;
         Process? process = null;
         try
         {
+            if (identity.SwitchUser)
+            {
+                // The helper's user must reach the socket; the directory stays closed to everyone else.
+                ChangeOwner(directory, identity);
+            }
+
             var socketPath = Path.Combine(directory, SocketName);
             listener = await Listen(socketPath, identity, cancellationToken).ConfigureAwait(false);
             var startInfo = CreateStartInfo(options, identity, socketPath);
@@ -117,7 +123,27 @@ internal static class HelperLauncher
     }
 
     /// <summary>Kills a process that failed to launch and waits for it, so that its exit code is known.</summary>
-    private static async Task StopAsync(Process process)
+    private static async Task StopAsync(Process process) => await KillAndReapAsync(process).ConfigureAwait(false);
+
+    /// <summary>
+    /// Completes when the process has exited. Unlike <see cref="Process.WaitForExitAsync(CancellationToken)"/>, it does
+    /// not also wait for the end of redirected output, which a grandchild that inherited it may hold open indefinitely.
+    /// </summary>
+    public static Task WhenExited(Process process)
+    {
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => exited.TrySetResult();
+        if (process.HasExited)
+        {
+            exited.TrySetResult();
+        }
+
+        return exited.Task;
+    }
+
+    /// <summary>Kills the process if it still runs, waits for it to exit, and returns its exit code when known.</summary>
+    public static async Task<int?> KillAndReapAsync(Process process)
     {
         try
         {
@@ -126,21 +152,26 @@ internal static class HelperLauncher
                 process.Kill();
             }
 
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await WhenExited(process).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+
+            // Let the last lines it wrote (a crash report, say) reach the log, but never wait long for them.
+            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
         {
-            // Already gone and reaped.
+            // Gone already, or its output is held open by a process it started.
         }
+
+        return process.HasExited ? process.ExitCode : null;
     }
 
-    private static string CreateSocketDirectory(HelperOptions options, HelperIdentity identity)
+    private static string CreateSocketDirectory(HelperOptions options)
     {
         var parent = options.SocketDirectory;
         if (parent is null)
         {
             var runtimeDirectory = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-            parent = identity.SwitchUser
+            parent = options.UserName is not null
                 ? "/tmp"
                 : !string.IsNullOrEmpty(runtimeDirectory) && Directory.Exists(runtimeDirectory) ? runtimeDirectory : Path.GetTempPath();
         }
@@ -155,13 +186,19 @@ internal static class HelperLauncher
             throw new HelperLaunchException(ex.Message + " Set HelperOptions.SocketDirectory to a directory this process may write.", permanent: true, inner: ex);
         }
 
-        if (identity.SwitchUser)
-        {
-            // The helper's user must reach the socket; the directory stays closed to everyone else.
-            HelperNative.ChangeOwner(directory, identity.UserId, identity.GroupId);
-        }
-
         return directory;
+    }
+
+    private static void ChangeOwner(string path, HelperIdentity identity)
+    {
+        try
+        {
+            HelperNative.ChangeOwner(path, identity.UserId, identity.GroupId);
+        }
+        catch (IOException ex)
+        {
+            throw new HelperLaunchException(ex.Message, permanent: true, inner: ex);
+        }
     }
 
     private static async Task<ITransportListener> Listen(string socketPath, HelperIdentity identity, CancellationToken cancellationToken)
@@ -173,7 +210,15 @@ internal static class HelperLauncher
             var listener = await endpoint.ListenAsync(UnixFileMode.UserRead | UnixFileMode.UserWrite, cancellationToken).ConfigureAwait(false);
             if (identity.SwitchUser)
             {
-                HelperNative.ChangeOwner(socketPath, identity.UserId, identity.GroupId);
+                try
+                {
+                    ChangeOwner(socketPath, identity);
+                }
+                catch
+                {
+                    await listener.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
             }
 
             return listener;
@@ -181,6 +226,10 @@ internal static class HelperLauncher
         catch (ArgumentOutOfRangeException ex)
         {
             throw new HelperLaunchException($"The helper's socket path '{socketPath}' is too long for a Unix domain socket. Set HelperOptions.SocketDirectory to a shorter directory.", permanent: true, inner: ex);
+        }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            throw new HelperLaunchException($"Could not listen on the helper's private socket '{socketPath}': {ex.Message}.", permanent: true, inner: ex);
         }
     }
 
@@ -322,7 +371,7 @@ internal static class HelperLauncher
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        var exited = process.WaitForExitAsync(CancellationToken.None);
+        var exited = WhenExited(process);
         while (true)
         {
             var accept = listener.AcceptAsync(deadline.Token).AsTask();

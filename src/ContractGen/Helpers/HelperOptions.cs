@@ -101,7 +101,11 @@ public sealed class HelperOptions
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long starting the helper may take, from starting the process until its handshake completes. Default: 30 seconds.</summary>
+    /// <summary>
+    /// How long the started helper may take to connect to its application; it is killed after that, which counts as a
+    /// crash. The handshake that follows is bounded by <see cref="Connection"/>'s
+    /// <see cref="ServiceConnectionOptions.ConnectTimeout"/>. Default: 30 seconds.
+    /// </summary>
     public TimeSpan LaunchTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>

@@ -22,7 +22,9 @@ public sealed partial class ServiceHost
     private readonly Lock _lifecycleLock = new();
     private TimeSpan _idleTimeout = Timeout.InfiniteTimeSpan;
     private Timer? _idleTimer;
+    private IdleGate? _idleGate;
     private long _lastDisconnect;
+    private bool _checkingIdle;
     private bool _stoppingForIdle;
     private SystemdNotifier? _notifier;
 
@@ -71,8 +73,8 @@ public sealed partial class ServiceHost
         _listener = listener;
         var description = listener.ToString() ?? listener.GetType().Name;
         Logger.Listening(description, DescribeContracts());
-        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
         OnStarted(description);
+        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -117,7 +119,10 @@ public sealed partial class ServiceHost
         _idleTimeout = TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>Called once the accept loop runs: arms the idle timer and tells systemd the service is ready.</summary>
+    /// <summary>
+    /// Called once the listener listens, just before the accept loop starts: arms the idle timer and tells systemd the
+    /// service is ready (clients that connect before the loop runs wait in the socket's backlog).
+    /// </summary>
     private void OnStarted(string endpoint)
     {
         lock (_lifecycleLock)
@@ -125,6 +130,7 @@ public sealed partial class ServiceHost
             _lastDisconnect = Environment.TickCount64;
             if (_idleTimeout != Timeout.InfiniteTimeSpan)
             {
+                _listener = _idleGate = new IdleGate(_listener!);
                 _idleTimer = new Timer(static state => ((ServiceHost)state!).OnIdleTimer(), this, _idleTimeout, Timeout.InfiniteTimeSpan);
             }
         }
@@ -159,8 +165,8 @@ public sealed partial class ServiceHost
     {
         lock (_lifecycleLock)
         {
-            // A client is connected (its departure re-arms the timer), or the host is already stopping.
-            if (_idleTimer is null || Volatile.Read(ref _state) != 1 || !_connections.IsEmpty)
+            // A client is connected (its departure re-arms the timer), the host is already stopping, or a check runs.
+            if (_idleTimer is null || _checkingIdle || Volatile.Read(ref _state) != 1 || !_connections.IsEmpty)
             {
                 return;
             }
@@ -172,17 +178,42 @@ public sealed partial class ServiceHost
                 return;
             }
 
-            _stoppingForIdle = true;
+            _checkingIdle = true;
         }
 
-        Logger.IdleExit(_idleTimeout);
-        _ = StopForIdleAsync();
+        _ = StopIfStillIdleAsync();
     }
 
-    private async Task StopForIdleAsync()
+    /// <summary>
+    /// Stops accepting, and only then decides: a client the accept loop took just before the pause is registered by
+    /// now, and the host keeps serving it; otherwise the host stops, and clients that connect from now on wait in the
+    /// socket (systemd's, under socket activation) for the next instance.
+    /// </summary>
+    private async Task StopIfStillIdleAsync()
     {
         try
         {
+            // Before the accept loop has started (a tiny timeout), it parks as soon as it does.
+            await _idleGate!.PauseAsync(Volatile.Read(ref _acceptLoop) ?? Task.Delay(Timeout.Infinite, _stopping.Token)).ConfigureAwait(false);
+            lock (_lifecycleLock)
+            {
+                _checkingIdle = false;
+                if (Volatile.Read(ref _state) != 1)
+                {
+                    return;
+                }
+
+                if (!_connections.IsEmpty)
+                {
+                    // Its departure re-arms the timer.
+                    _idleGate.Resume();
+                    return;
+                }
+
+                _stoppingForIdle = true;
+            }
+
+            Logger.IdleExit(_idleTimeout);
             await StopAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -234,5 +265,89 @@ public sealed partial class ServiceHost
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>
+    /// Wraps the listener of a host with an idle timeout so that accepting can be paused: a pause cancels the pending
+    /// accept and completes once the accept loop is parked, that is, once every connection accepted before it has
+    /// been handed to the host. Connections that arrive meanwhile stay in the socket's backlog.
+    /// </summary>
+    private sealed class IdleGate(ITransportListener inner) : ITransportListener
+    {
+        private readonly Lock _lock = new();
+        private CancellationTokenSource _pause = new();
+        private TaskCompletionSource _parked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<ITransport> AcceptAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                CancellationToken pause;
+                lock (_lock)
+                {
+                    pause = _pause.Token;
+                }
+
+                if (!pause.IsCancellationRequested)
+                {
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, pause);
+                    try
+                    {
+                        return await inner.AcceptAsync(either.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception) when (pause.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                    {
+                        // Paused while waiting: nothing was accepted; park below.
+                    }
+                }
+
+                Task resume;
+                lock (_lock)
+                {
+                    _parked.TrySetResult();
+                    resume = _resume.Task;
+                }
+
+                await resume.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Pauses accepting; completes when the loop is parked, or has ended (<paramref name="acceptLoop"/>).</summary>
+        public async Task PauseAsync(Task acceptLoop)
+        {
+            Task parked;
+            lock (_lock)
+            {
+                parked = _parked.Task;
+                _pause.Cancel();
+            }
+
+            await Task.WhenAny(parked, acceptLoop).ConfigureAwait(false);
+        }
+
+        public void Resume()
+        {
+            lock (_lock)
+            {
+                _pause.Dispose();
+                _pause = new CancellationTokenSource();
+                _parked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var resume = _resume;
+                _resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                resume.TrySetResult();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync().ConfigureAwait(false);
+            lock (_lock)
+            {
+                _pause.Dispose();
+            }
+        }
+
+        public override string? ToString() => inner.ToString();
     }
 }

@@ -99,8 +99,8 @@ public sealed partial class ServiceHost : IAsyncDisposable
             ? await unix.ListenAsync(DefaultSocketPermissions(), cancellationToken).ConfigureAwait(false)
             : await endpoint.ListenAsync(cancellationToken).ConfigureAwait(false);
         Logger.Listening(endpoint.ToString() ?? string.Empty, DescribeContracts());
-        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
         OnStarted(endpoint.ToString() ?? string.Empty);
+        _acceptLoop = Task.Run(AcceptLoopAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -149,7 +149,9 @@ public sealed partial class ServiceHost : IAsyncDisposable
                 await Task.WhenAny(drained, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
             }
 
-            foreach (var connection in _connections.Values.ToArray())
+            // Every connection open when the stop began, including those that closed during the grace period:
+            // OnConnectionClosed leaves their disposal to this loop once the host is stopping.
+            foreach (var connection in connections)
             {
                 await connection.Channel.CloseAsync(ConnectionCloseReason.HostShuttingDown, "the host stopped").ConfigureAwait(false);
                 await connection.Channel.DisposeAsync().ConfigureAwait(false);

@@ -115,7 +115,13 @@ public sealed class InMemoryEndpoint : ServiceEndpoint
         public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            outgoing.Write(data.Span);
+
+            // An empty chunk would read as 0 bytes, which the reader takes for the end of the stream; a socket sends nothing.
+            if (!data.IsEmpty)
+            {
+                outgoing.Write(data.Span);
+            }
+
             return ValueTask.CompletedTask;
         }
 

@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Running;
+using ContractGen.Benchmarks;
+
+// ContractGen.Benchmarks                      → BenchmarkDotNet (pass its options, e.g. --filter '*')
+// ContractGen.Benchmarks probe [--calls N] [--only TEXT]
+//                                             → per-call latency percentiles, and CPU time, context switches and
+//                                               allocations per call on both sides (see Probe.cs)
+// ContractGen.Benchmarks server --dir DIR     → the server process the benchmarks start (not run by hand)
+switch (args.FirstOrDefault())
+{
+    case "server" when args.Length == 3 && args[1] == "--dir":
+        return await BenchServer.RunAsync(args[2]);
+
+    case "probe":
+        var calls = GetOption("--calls") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 100_000;
+        return await Probe.RunAsync(calls, GetOption("--only"));
+
+    default:
+        // BenchConfig runs the client in this process; should a toolchain build a separate benchmark process instead,
+        // this tells it where this program is, so that it starts the server from the same build.
+        Environment.SetEnvironmentVariable(ServerProcess.EntryPointVariable, typeof(ServerProcess).Assembly.Location);
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(ServerProcess).Assembly).Run(args);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+}
+
+string? GetOption(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
