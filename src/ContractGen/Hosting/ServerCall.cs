@@ -91,7 +91,7 @@ public sealed class ServerCall : IThreadPoolWorkItem
     public void Authorize(Security.CallerPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        if (policy.FindUnmetRule(_connection!.Caller, Security.UnixAccounts.CurrentUserId) is { } unmet)
+        if (policy.FindUnmetRule(_connection!.Caller, _connection.ServiceUserId) is { } unmet)
         {
             throw new AccessDeniedException(Method.Name, unmet.Description);
         }

@@ -33,6 +33,12 @@ internal sealed class ServerConnection : IFrameHandler
 
     public ExecutionContext ExecutionContext => _executionContext!;
 
+    /// <summary>
+    /// The service's own uid as of the handshake, for "same user" rules: read once per connection rather than with a
+    /// system call per call, and after any privilege drop that happens before serving.
+    /// </summary>
+    public uint ServiceUserId { get; private set; } = uint.MaxValue;
+
     /// <summary>The kernel's word on the client, read when it connected.</summary>
     public Transports.PeerCredentials? Caller => Channel.Transport.PeerCredentials;
 
@@ -188,6 +194,7 @@ internal sealed class ServerConnection : IFrameHandler
         ServiceCallContext.Current = previous;
 
         Channel.MaxOutgoingPayload = hello.MaxReplySize;
+        ServiceUserId = Security.UnixAccounts.CurrentUserId;
         _dispatcher = dispatcher;
         _handshakeTimeout.Dispose();
         var ack = new HelloAckMessage(HelloStatus.Accepted, ProtocolConstants.Version, contract.Name, contract.Fingerprint,
