@@ -148,9 +148,15 @@ public sealed class ServerCall : IThreadPoolWorkItem
     }
 
     /// <summary>The client consumed <paramref name="count"/> items of this call's stream.</summary>
-    internal void AddCredits(int count)
+    internal void AddCredits(int count, int generation)
     {
-        Credits.Release(count);
+        lock (this)
+        {
+            if (generation == Generation)
+            {
+                Credits.Release(count);
+            }
+        }
     }
 
     // Created on first use by whichever comes first: the stream's producer or a credit frame on the read loop.
@@ -191,11 +197,26 @@ public sealed class ServerCall : IThreadPoolWorkItem
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ValueTask ReplyAsync() => _connection!.Channel.SendEmptyAsync(FrameKind.Reply, CallId, MethodId);
 
-    internal void Cancel()
+    /// <summary>
+    /// Which use of this pooled object is current. The read loop captures it with the call under the connection's
+    /// lock; a cancel or credit that arrives after the call finished and was reused then finds another generation
+    /// and does nothing.
+    /// </summary>
+    internal int Generation { get; private set; }
+
+    /// <summary>Cancels the call if it is still the use <paramref name="generation"/> names.</summary>
+    internal void Cancel(int generation)
     {
         CancellationTokenSource? cancellation;
         lock (this)
         {
+            if (generation != Generation)
+            {
+                return;
+            }
+
+            // Once marked, Reset never hands this source to another call, so cancelling it outside the lock (where
+            // user callbacks may run and even complete this call inline) cannot reach a later use.
             _canceled = true;
             cancellation = _cancellation;
         }
@@ -253,20 +274,26 @@ public sealed class ServerCall : IThreadPoolWorkItem
         _payload = default;
         lock (this)
         {
-            // A source armed with a deadline timer is not reused: only an untouched one resets cleanly.
-            if (_cancellation is not null && (_deadlineTicks != 0 || !_cancellation.TryReset()))
+            // Reused only when untouched: not one a cancel may still be firing on, not one armed with a deadline
+            // timer. Those are dropped rather than disposed, as a canceller may still hold them.
+            if (_cancellation is not null && _canceled)
+            {
+                _cancellation = null;
+            }
+            else if (_cancellation is not null && (_deadlineTicks != 0 || !_cancellation.TryReset()))
             {
                 _cancellation.Dispose();
                 _cancellation = null;
             }
 
             _canceled = false;
+            _credits?.Dispose();
+            _credits = null;
+            Generation++;
         }
 
         _deadlineTicks = 0;
         _argumentsOffset = 0;
-        _credits?.Dispose();
-        _credits = null;
 
         _connection = null;
         Method = null!;

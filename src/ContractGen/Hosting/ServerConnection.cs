@@ -87,15 +87,15 @@ internal sealed class ServerConnection : IFrameHandler
 
     public void CancelAllCalls()
     {
-        ServerCall[] calls;
+        (ServerCall Call, int Generation)[] calls;
         lock (_calls)
         {
-            calls = [.. _calls.Values];
+            calls = [.. _calls.Values.Select(c => (c, c.Generation))];
         }
 
-        foreach (var call in calls)
+        foreach (var (call, generation) in calls)
         {
-            call.Cancel();
+            call.Cancel(generation);
         }
     }
 
@@ -114,20 +114,24 @@ internal sealed class ServerConnection : IFrameHandler
             case FrameKind.Cancel when _dispatcher is not null:
                 payload.Return();
                 ServerCall? call;
+                int generation;
                 lock (_calls)
                 {
                     call = _calls.GetValueOrDefault(header.CallId);
+                    generation = call?.Generation ?? 0;
                 }
 
-                call?.Cancel();
+                call?.Cancel(generation);
                 break;
 
             case FrameKind.StreamCredit when _dispatcher is not null:
                 payload.Return();
                 ServerCall? streaming;
+                int streamGeneration;
                 lock (_calls)
                 {
                     streaming = _calls.GetValueOrDefault(header.CallId);
+                    streamGeneration = streaming?.Generation ?? 0;
                 }
 
                 if (header.MethodId is 0 or > ProtocolConstants.StreamWindow)
@@ -135,7 +139,7 @@ internal sealed class ServerConnection : IFrameHandler
                     throw new MalformedMessageException($"the client granted {header.MethodId} stream credits at once; between 1 and {ProtocolConstants.StreamWindow} are valid");
                 }
 
-                streaming?.AddCredits((int)header.MethodId);
+                streaming?.AddCredits((int)header.MethodId, streamGeneration);
                 break;
 
             case FrameKind.GoAway:
