@@ -68,7 +68,7 @@ internal sealed class ValidationParser
         {
             case CheckShape.String:
                 AddLengthRules(rules, attributes, _maxString, "MaxStringLength");
-                AddValueRules(rules, attributes);
+                AddValueRules(rules, attributes, isString: true);
                 if (Find(attributes, "RegularExpressionAttribute")?.ConstructorArguments.FirstOrDefault().Value is string pattern)
                 {
                     rules.Add(Rule(RuleKind.Pattern, "[RegularExpression]", pattern));
@@ -106,7 +106,7 @@ internal sealed class ValidationParser
 
             default:
                 AddRangeRule(rules, attributes);
-                AddValueRules(rules, attributes);
+                AddValueRules(rules, attributes, isString: false);
                 if (type.TypeKind == TypeKind.Enum)
                 {
                     rules.Add(DefinedEnumRule((INamedTypeSymbol)type));
@@ -291,7 +291,7 @@ internal sealed class ValidationParser
         rules.Add(new RuleModel(RuleKind.Range, "[Range]", Literal(range.ConstructorArguments[0].Value), Literal(range.ConstructorArguments[1].Value), default, new EquatableArray<string>(flags)));
     }
 
-    private static void AddValueRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes)
+    private static void AddValueRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes, bool isString)
     {
         foreach (var (attributeName, kind) in new[] { ("AllowedValuesAttribute", RuleKind.AllowedValues), ("DeniedValuesAttribute", RuleKind.DeniedValues) })
         {
@@ -300,6 +300,14 @@ internal sealed class ValidationParser
                 var literals = values.ConstructorArguments[0].Values.Select(v => Literal(v.Value));
                 rules.Add(new RuleModel(kind, "[" + attributeName.Replace("Attribute", string.Empty) + "]", string.Empty, string.Empty, new EquatableArray<string>(literals), default));
             }
+        }
+
+        // [EnumDataType(typeof(E))] on a number or a string: the value must be one of E's members (by value or name).
+        if (Find(attributes, "EnumDataTypeAttribute")?.ConstructorArguments.FirstOrDefault().Value is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+        {
+            var members = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue);
+            rules.Add(new RuleModel(RuleKind.AllowedValues, "[EnumDataType]", string.Empty, string.Empty,
+                new EquatableArray<string>(members.Select(f => isString ? Literal(f.Name) : Literal(f.ConstantValue))), default));
         }
     }
 

@@ -137,6 +137,9 @@ public partial interface IValidated
     ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob);
 
     [AllowAnyLocalUser]
+    ValueTask<int> Extra([DeniedValues("root", "admin")] string user, [Length(2, 4)] List<int> items, [EnumDataType(typeof(Shade))] int shadeCode, [Required(AllowEmptyStrings = true)] string note);
+
+    [AllowAnyLocalUser]
     ValueTask<int> Encoded([Base64String] string data, [MinLength(2), MaxLength(3)] string[] names, [Range(0.5, 1.5)] double ratio);
 }
 

@@ -225,6 +225,8 @@ internal sealed class Validated : IValidated
     public ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob) => ValueTask.FromResult(text.Length + numbers.Count + blob.Length);
 
     public ValueTask<int> Encoded(string data, string[] names, double ratio) => ValueTask.FromResult(names.Length);
+
+    public ValueTask<int> Extra(string user, List<int> items, int shadeCode, string note) => ValueTask.FromResult(items.Count + shadeCode);
 }
 
 internal sealed class Messaging : IMessaging

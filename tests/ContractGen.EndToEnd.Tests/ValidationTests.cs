@@ -111,6 +111,18 @@ public sealed class ValidationTests(SharedServiceFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Denied_values_length_enum_data_type_and_empty_allowed_strings()
+    {
+        Assert.Equal(4, await Proxy.Extra("alice", [1, 2], 2, ""));
+        Assert.Equal("[DeniedValues]", (await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Extra("root", [1, 2], 1, "").AsTask())).Rule);
+        Assert.Equal("[Length]", (await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Extra("alice", [1], 1, "").AsTask())).Rule);
+        Assert.Equal("[Length]", (await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Extra("alice", [1, 2, 3, 4, 5], 1, "").AsTask())).Rule);
+        var undefined = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Extra("alice", [1, 2], 3, "").AsTask());
+        Assert.Equal("shadeCode", undefined.Path);
+        Assert.Equal("[EnumDataType]", undefined.Rule);
+    }
+
+    [Fact]
     public async Task Values_without_attributes_are_bounded_by_the_contract_defaults()
     {
         var text = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Unbounded(new string('x', 1001), [], []).AsTask());
