@@ -141,7 +141,7 @@ public sealed partial class ServiceHost
             Notify(SystemdNotifier.WithStatus(SystemdNotifier.Ready, $"Serving {string.Join(", ", _dispatchers.Keys)} on {endpoint}"));
             if (SystemdNotifier.WatchdogTimeout is { } timeout)
             {
-                var interval = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 2, TimeSpan.TicksPerMillisecond));
+                var interval = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 2, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerDay));
                 Logger.WatchdogStarted(interval, notifier.Address);
                 _ = FeedWatchdogAsync(notifier, interval, _stopping.Token);
             }

@@ -28,13 +28,6 @@ internal static unsafe partial class LinuxFileDescriptors
         }
     }
 
-    /// <summary>Whether <paramref name="fd"/> is open and marked close-on-exec; <see langword="null"/> when it is not open.</summary>
-    public static bool? IsCloseOnExec(int fd)
-    {
-        var flags = fcntl(fd, FGetFd, 0);
-        return flags < 0 ? null : (flags & FdCloExec) != 0;
-    }
-
     /// <summary>
     /// The owner and type of <paramref name="path"/> itself (a symbolic link is not followed), through <c>statx</c>,
     /// whose structure has the same layout on every Linux architecture.

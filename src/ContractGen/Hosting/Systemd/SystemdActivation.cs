@@ -172,12 +172,15 @@ public static class SystemdActivation
                 throw new InvalidOperationException($"The systemd socket '{name}' (descriptor {fd}) is not a usable socket: {ex.Message}", ex);
             }
 
-            if (socket.AddressFamily != AddressFamily.Unix || socket.SocketType != SocketType.Stream || !IsListening(socket))
+            var listening = IsListening(socket);
+            if (socket.AddressFamily != AddressFamily.Unix || socket.SocketType != SocketType.Stream || !listening)
             {
-                var what = $"{socket.AddressFamily}/{socket.SocketType}";
+                var what = socket.AddressFamily == AddressFamily.Unknown
+                    ? "not a socket"
+                    : $"a {socket.AddressFamily}/{socket.SocketType} socket{(listening ? "" : " that is not listening")}";
                 socket.Dispose();
                 throw new InvalidOperationException(
-                    $"The systemd socket '{name}' (descriptor {fd}) is a {what} socket; ContractGen serves on a listening Unix stream socket (ListenStream=/path in the .socket unit, Accept=no).");
+                    $"The systemd socket '{name}' (descriptor {fd}) is {what}; ContractGen serves on a listening Unix stream socket (ListenStream=/path in the .socket unit, Accept=no).");
             }
 
             return new InheritedSocketListener(socket, fd, name);
