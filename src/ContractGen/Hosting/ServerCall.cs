@@ -181,6 +181,9 @@ public sealed class ServerCall : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Whether the call carried a deadline that has now passed (the client times it out on its own).</summary>
+    internal bool DeadlinePassed => _deadlineTicks != 0 && Environment.TickCount64 >= _deadlineTicks;
+
     /// <summary>Whether the client cancelled the call (or went away).</summary>
     internal bool IsCanceled
     {

@@ -344,8 +344,9 @@ internal sealed class ServerConnection : IFrameHandler
                 SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.AccessDenied, string.Empty, denied.Rule, null));
                 break;
 
-            case OperationCanceledException when Channel.IsClosed || call.IsCanceled:
-                // The client is gone, or gave up on the call: there is nobody waiting to be told.
+            case OperationCanceledException when Channel.IsClosed || call.IsCanceled || call.DeadlinePassed:
+                // The client is gone, gave up on the call, or fails it with its own timeout at the same deadline:
+                // an error from here could only race that and tell it less.
                 break;
 
             case OperationCanceledException when _shuttingDown:
