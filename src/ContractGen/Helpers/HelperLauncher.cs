@@ -47,14 +47,14 @@ internal static class HelperLauncher
 
     public static HelperIdentity ResolveIdentity(HelperOptions options)
     {
-        var euid = HelperNative.EffectiveUserId;
+        var euid = Security.UnixAccounts.CurrentUserId;
         var egid = HelperNative.EffectiveGroupId;
         if (options.UserName is not { } userName)
         {
             return new HelperIdentity(euid, egid, null, SwitchUser: false);
         }
 
-        var user = HelperNative.TryGetUser(userName)
+        var user = Security.UnixAccounts.TryGetUser(userName)
             ?? throw new HelperLaunchException($"HelperOptions.UserName names user '{userName}', which does not exist. Create the user (useradd --system) or fix the name.", permanent: true);
         var gid = user.GroupId;
         if (options.GroupName is { } groupName)

@@ -8,11 +8,6 @@ namespace ContractGen.Helpers;
 [SupportedOSPlatform("linux")]
 internal static unsafe partial class HelperNative
 {
-    private const int PasswdBufferSize = 16 * 1024;
-
-    /// <summary>The effective uid of this process.</summary>
-    public static uint EffectiveUserId => geteuid();
-
     /// <summary>The effective gid of this process.</summary>
     public static uint EffectiveGroupId => getegid();
 
@@ -45,40 +40,6 @@ internal static unsafe partial class HelperNative
         }
     }
 
-    /// <summary>Looks a user up in the passwd database (NSS included): uid, primary gid and home directory.</summary>
-    public static (uint UserId, uint GroupId, string Home)? TryGetUser(string name)
-    {
-        Passwd entry;
-        Passwd* result;
-        var buffer = stackalloc byte[PasswdBufferSize];
-        var nameBytes = Encoding.UTF8.GetBytes(name + "\0");
-        fixed (byte* namePtr = nameBytes)
-        {
-            if (getpwnam_r(namePtr, &entry, buffer, PasswdBufferSize, &result) != 0 || result == null)
-            {
-                return null;
-            }
-
-            return (entry.pw_uid, entry.pw_gid, Marshal.PtrToStringUTF8((nint)entry.pw_dir) ?? "/");
-        }
-    }
-
-    // glibc's struct passwd.
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Passwd
-    {
-        public byte* pw_name;
-        public byte* pw_passwd;
-        public uint pw_uid;
-        public uint pw_gid;
-        public byte* pw_gecos;
-        public byte* pw_dir;
-        public byte* pw_shell;
-    }
-
-    [LibraryImport("libc")]
-    private static partial uint geteuid();
-
     [LibraryImport("libc")]
     private static partial uint getegid();
 
@@ -90,7 +51,4 @@ internal static unsafe partial class HelperNative
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int chown(string path, uint owner, uint group);
-
-    [LibraryImport("libc")]
-    private static partial int getpwnam_r(byte* name, Passwd* pwd, byte* buf, nuint buflen, Passwd** result);
 }

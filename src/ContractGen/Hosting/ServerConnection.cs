@@ -113,33 +113,25 @@ internal sealed class ServerConnection : IFrameHandler
 
             case FrameKind.Cancel when _dispatcher is not null:
                 payload.Return();
-                ServerCall? call;
-                int generation;
-                lock (_calls)
+                if (FindCall(header.CallId) is var (call, generation))
                 {
-                    call = _calls.GetValueOrDefault(header.CallId);
-                    generation = call?.Generation ?? 0;
+                    call.Cancel(generation);
                 }
 
-                call?.Cancel(generation);
                 break;
 
             case FrameKind.StreamCredit when _dispatcher is not null:
                 payload.Return();
-                ServerCall? streaming;
-                int streamGeneration;
-                lock (_calls)
-                {
-                    streaming = _calls.GetValueOrDefault(header.CallId);
-                    streamGeneration = streaming?.Generation ?? 0;
-                }
-
                 if (header.MethodId is 0 or > ProtocolConstants.StreamWindow)
                 {
                     throw new MalformedMessageException($"the client granted {header.MethodId} stream credits at once; between 1 and {ProtocolConstants.StreamWindow} are valid");
                 }
 
-                streaming?.AddCredits((int)header.MethodId, streamGeneration);
+                if (FindCall(header.CallId) is var (streaming, streamGeneration))
+                {
+                    streaming.AddCredits((int)header.MethodId, streamGeneration);
+                }
+
                 break;
 
             case FrameKind.GoAway:
@@ -152,6 +144,15 @@ internal sealed class ServerConnection : IFrameHandler
                 throw new MalformedMessageException(_dispatcher is null
                     ? $"the client sent a {header.Kind} frame before its handshake"
                     : $"a client must not send {header.Kind} frames");
+        }
+    }
+
+    /// <summary>The call in flight with <paramref name="callId"/> and its current generation, read together under the lock.</summary>
+    private (ServerCall Call, int Generation)? FindCall(uint callId)
+    {
+        lock (_calls)
+        {
+            return _calls.TryGetValue(callId, out var call) ? (call, call.Generation) : null;
         }
     }
 

@@ -11,7 +11,10 @@ internal static unsafe partial class UnixAccounts
     /// <summary>The effective uid of this process.</summary>
     public static uint CurrentUserId => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() ? geteuid() : uint.MaxValue;
 
-    public static uint? TryGetUserId(string name)
+    public static uint? TryGetUserId(string name) => TryGetUser(name)?.UserId;
+
+    /// <summary>Looks a user up in the passwd database (NSS included): uid, primary gid and home directory.</summary>
+    public static (uint UserId, uint GroupId, string Home)? TryGetUser(string name)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -24,7 +27,9 @@ internal static unsafe partial class UnixAccounts
         var nameBytes = Encoding.UTF8.GetBytes(name + "\0");
         fixed (byte* namePtr = nameBytes)
         {
-            return getpwnam_r(namePtr, &entry, buffer, BufferSize, &result) == 0 && result != null ? entry.pw_uid : null;
+            return getpwnam_r(namePtr, &entry, buffer, BufferSize, &result) == 0 && result != null
+                ? (entry.pw_uid, entry.pw_gid, Marshal.PtrToStringUTF8((nint)entry.pw_dir) ?? "/")
+                : null;
         }
     }
 
