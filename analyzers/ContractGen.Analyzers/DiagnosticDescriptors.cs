@@ -135,6 +135,34 @@ internal static class DiagnosticDescriptors
             + "It can therefore return only Task or ValueTask, which complete once the message is sent.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.OneWayWithResult + ".md");
 
+    /// <summary>{0}: the contract or method, e.g. <c>method 'ResetAsync():void' of contract 'com.example.clock'</c>; {1}: what changed.</summary>
+    public static readonly DiagnosticDescriptor ContractChangedFromLock = new(
+        id: DiagnosticIds.ContractChangedFromLock,
+        title: "Contract changed from its entry in ContractGen.lock.txt",
+        messageFormat: "Restore {0} as recorded in ContractGen.lock.txt ({1}), or if the change is intended, record it with the fix 'Update ContractGen.lock.txt' or 'dotnet build -p:ContractGenUpdateLock=true' and have it reviewed",
+        category: ContractCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "ContractGen.lock.txt records, for every contract of the project, each method's wire signature, who may call it and what is validated before it runs. "
+            + "A removed or reshaped method breaks clients built against the recorded contract, and a loosened authorization rule or a removed validator widens the attack surface, "
+            + "so each is a build error until the lock file is updated on purpose, which shows the change as a diff in one reviewed file.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ContractChangedFromLock + ".md");
+
+    /// <summary>{0}: what is new, e.g. <c>method 'PingAsync():void' of contract 'com.example.clock'</c>.</summary>
+    public static readonly DiagnosticDescriptor ContractNotInLock = new(
+        id: DiagnosticIds.ContractNotInLock,
+        title: "Contract or method not recorded in ContractGen.lock.txt",
+        messageFormat: "Record the new {0} in ContractGen.lock.txt with the fix 'Update ContractGen.lock.txt' or 'dotnet build -p:ContractGenUpdateLock=true', so that later changes to it are caught",
+        category: ContractCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The project has a ContractGen.lock.txt, but a contract or method is not in it yet. "
+            + "Adding a method breaks no client, so this is a warning; until it is recorded, a later change to its shape or its rules goes unnoticed.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ContractNotInLock + ".md");
+
+    /// <summary>The rules <c>ContractLockAnalyzer</c> checks against the lock file.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> LockFile { get; } = ImmutableArray.Create(ContractChangedFromLock, ContractNotInLock);
+
     /// <summary>{0}: the wire name; {1}: the contract.</summary>
     public static readonly DiagnosticDescriptor InvalidContractName = new(
         id: DiagnosticIds.InvalidContractName,

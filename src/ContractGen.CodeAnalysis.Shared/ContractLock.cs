@@ -117,10 +117,92 @@ internal static class ContractLock
         return contracts;
     }
 
+    /// <summary>The method name of a recorded signature: <c>AddAsync</c> for <c>AddAsync(long,long):long</c>.</summary>
+    public static string MethodName(string signature)
+    {
+        var open = signature.IndexOf('(');
+        return open < 0 ? signature : signature.Substring(0, open);
+    }
+
+    /// <summary>
+    /// How the current block of a method differs from its recorded block, one phrase per difference, in the words a
+    /// security reviewer needs ("authorization loosened from 'root' to 'any local user'"). Empty when they are equal.
+    /// </summary>
+    public static List<string> Compare(string recordedBlock, string currentBlock)
+    {
+        var changes = new List<string>();
+        var recorded = ReadBlock(recordedBlock);
+        var current = ReadBlock(currentBlock);
+        if (recorded.OneWay != current.OneWay)
+        {
+            changes.Add(current.OneWay ? "now one-way (callers no longer get a reply or an error)" : "no longer one-way");
+        }
+
+        if (recorded.Callers != current.Callers)
+        {
+            var how = current.Callers == AnyLocalUser ? "loosened" : recorded.Callers == AnyLocalUser ? "tightened" : "changed";
+            changes.Add($"authorization {how} from '{recorded.Callers}' to '{current.Callers}'");
+        }
+
+        foreach (var path in recorded.Checks.Keys.Union(current.Checks.Keys).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var before = recorded.Checks.TryGetValue(path, out var b) ? b : null;
+            var after = current.Checks.TryGetValue(path, out var a) ? a : null;
+            if (before == after)
+            {
+                continue;
+            }
+
+            changes.Add(before is null ? $"validation of '{path}' added ('{after}')"
+                : after is null ? $"validation of '{path}' removed (was '{before}')"
+                : $"validation of '{path}' changed from '{before}' to '{after}'");
+        }
+
+        // Anything else in the block (a line this version does not know): say so rather than stay silent.
+        if (changes.Count == 0 && !string.Equals(recordedBlock.Trim(), currentBlock.Trim(), StringComparison.Ordinal))
+        {
+            changes.Add("its recorded entry differs");
+        }
+
+        return changes;
+    }
+
+    private const string AnyLocalUser = "any local user";
+
+    private static (bool OneWay, string Callers, Dictionary<string, string> Checks) ReadBlock(string block)
+    {
+        var oneWay = false;
+        var callers = AnyLocalUser;
+        var checks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in block.Replace("\r\n", "\n").Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line == "one-way")
+            {
+                oneWay = true;
+            }
+            else if (line.StartsWith("callers ", StringComparison.Ordinal))
+            {
+                callers = line.Substring("callers ".Length);
+            }
+            else if (line.StartsWith("check ", StringComparison.Ordinal))
+            {
+                // "check order.Lines[].Sku: required, max length 16": the path never contains ": ".
+                var text = line.Substring("check ".Length);
+                var colon = text.IndexOf(": ", StringComparison.Ordinal);
+                var path = colon < 0 ? text : text.Substring(0, colon);
+                var rules = colon < 0 ? string.Empty : text.Substring(colon + 2);
+                checks[path] = checks.TryGetValue(path, out var earlier) ? earlier + ", " + rules : rules;
+            }
+        }
+
+        return (oneWay, callers, checks);
+    }
+
     /// <summary>Who may call, in words: every rule must pass; empty means any local user.</summary>
     public static string DescribePolicy(EquatableArray<CallerRuleModel> policy)
         => policy.Count == 0
-            ? "any local user"
+            ? AnyLocalUser
             : string.Join(", and ", policy.Select(r =>
                 string.Join(" or ", new[] { r.Root ? "root" : null, r.SameUser ? "the service's own user" : null }
                     .Concat(r.Users.Select(u => $"user '{u}'"))

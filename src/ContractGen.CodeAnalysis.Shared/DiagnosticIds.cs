@@ -13,5 +13,10 @@ internal static class DiagnosticIds
     public const string MisplacedCancellationToken = "CGEN1008";
     public const string GenericContract = "CGEN1009";
     public const string OneWayWithResult = "CGEN1010";
+
+    // The contract lock file (ContractLockAnalyzer).
+    public const string ContractChangedFromLock = "CGEN1011";
+    public const string ContractNotInLock = "CGEN1012";
+
     public const string InvalidContractName = "CGEN2001";
 }
