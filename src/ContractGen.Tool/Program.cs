@@ -5,7 +5,8 @@ namespace ContractGen.Tool;
 
 /// <summary>
 /// <c>contractgen units --name com.example.clock --exec /usr/local/bin/clockd [--user] [--idle-exit 60] [--output DIR]</c>
-/// writes the systemd units and the launchd property list for a daemon or agent.
+/// writes the systemd units and the launchd property list for a daemon or agent; <c>contractgen lock</c> (see
+/// <see cref="LockCommand"/>) records a project's contracts in its lock file.
 /// </summary>
 public static class Program
 {
@@ -17,9 +18,10 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var root = new RootCommand("ContractGen: typed IPC for .NET. Deployment helpers for daemons and agents.")
+        var root = new RootCommand("ContractGen: typed IPC for .NET. Deployment helpers for daemons and agents, and the contract lock file.")
         {
             CreateUnitsCommand(output, error),
+            LockCommand.Create(output, error),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
