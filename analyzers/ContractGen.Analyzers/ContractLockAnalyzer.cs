@@ -25,7 +25,7 @@ namespace ContractGen.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ContractLockAnalyzer : DiagnosticAnalyzer
 {
-    private const string RecordHint = "clients built against the recorded contract get 'method not supported'";
+    private const string BreaksClients = "clients built against the recorded contract get 'method not supported'";
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.LockFile;
@@ -113,12 +113,12 @@ public sealed class ContractLockAnalyzer : DiagnosticAnalyzer
             {
                 unrecorded.Remove(reshaped[0]);
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContractChangedFromLock, locations[reshaped[0].Signature],
-                    subject, $"wire shape changed to '{reshaped[0].Signature}': {RecordHint}"));
+                    subject, $"wire shape changed to '{reshaped[0].Signature}': {BreaksClients}"));
             }
             else
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContractChangedFromLock, contractLocation,
-                    subject, $"the method was removed: {RecordHint}"));
+                    subject, $"the method was removed: {BreaksClients}"));
             }
         }
 
@@ -154,7 +154,7 @@ public sealed class ContractLockAnalyzer : DiagnosticAnalyzer
             {
                 var location = Location.Create(context.AdditionalFile.Path, line.Span, lockText.Lines.GetLinePositionSpan(line.Span));
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContractChangedFromLock, location,
-                    $"contract '{name}'", $"no contract in the project has this name any more, so it was removed or renamed: {RecordHint}"));
+                    $"contract '{name}'", $"no contract in the project has this name any more, so it was removed or renamed: {BreaksClients}"));
             }
         }
     }

@@ -18,8 +18,8 @@ internal static class ContractLock
 
     private const string Header =
         "# ContractGen contract lock: the wire shape and attack surface of each contract in this project.\n" +
-        "# Review changes to this file like code. After an intended change, apply the code fix offered on\n" +
-        "# CGEN1011/CGEN1012 (\"Update ContractGen.lock.txt\"), which rewrites it.\n";
+        "# Review changes to this file like code. After an intended change, rewrite it with the code fix offered\n" +
+        "# on CGEN1011/CGEN1012 (\"Update ContractGen.lock.txt\") or with: dotnet build -p:ContractGenUpdateLock=true\n";
 
     /// <summary>The whole file for <paramref name="contracts"/>, in a stable order.</summary>
     public static string Render(IEnumerable<ContractModel> contracts)

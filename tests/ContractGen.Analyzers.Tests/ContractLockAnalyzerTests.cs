@@ -40,8 +40,8 @@ public sealed class ContractLockAnalyzerTests
 
     private const string ClockLockText = """
         # ContractGen contract lock: the wire shape and attack surface of each contract in this project.
-        # Review changes to this file like code. After an intended change, apply the code fix offered on
-        # CGEN1011/CGEN1012 ("Update ContractGen.lock.txt"), which rewrites it.
+        # Review changes to this file like code. After an intended change, rewrite it with the code fix offered
+        # on CGEN1011/CGEN1012 ("Update ContractGen.lock.txt") or with: dotnet build -p:ContractGenUpdateLock=true
 
         contract com.example.clock
           context System

@@ -32,8 +32,8 @@ public sealed class LockCommandTests : IDisposable
 
     private const string Recorded = """
         # ContractGen contract lock: the wire shape and attack surface of each contract in this project.
-        # Review changes to this file like code. After an intended change, apply the code fix offered on
-        # CGEN1011/CGEN1012 ("Update ContractGen.lock.txt"), which rewrites it.
+        # Review changes to this file like code. After an intended change, rewrite it with the code fix offered
+        # on CGEN1011/CGEN1012 ("Update ContractGen.lock.txt") or with: dotnet build -p:ContractGenUpdateLock=true
 
         contract com.example.locksample
           context System
