@@ -77,7 +77,16 @@ internal static class LockCommand
         string? rendered;
         try
         {
-            rendered = ContractCatalog.RenderLock(CreateCompilation(sources, references, defines, nullable, langVersion), cancellationToken);
+            var compilation = CreateCompilation(sources, references, defines, nullable, langVersion);
+            if (!lockFile.Exists && ContractCatalog.FindContracts(compilation, new KnownTypes(compilation), cancellationToken).Count == 0)
+            {
+                // A solution-wide 'dotnet build -p:ContractGenUpdateLock=true' reaches projects that only use contracts:
+                // they get no file (an existing one is kept up to date, and emptied if its contracts are gone).
+                output.WriteLine($"No contracts in this project: {lockFile.FullName} not written.");
+                return 0;
+            }
+
+            rendered = ContractCatalog.RenderLock(compilation, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or ArgumentException)
         {

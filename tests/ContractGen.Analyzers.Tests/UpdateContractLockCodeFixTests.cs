@@ -128,6 +128,48 @@ public sealed class UpdateContractLockCodeFixTests
     }
 
     [Fact]
+    public async Task Fix_all_in_solution_rewrites_the_lock_file_of_every_project()
+    {
+        const string timerBody = """
+            [ServiceContract(Name = "com.example.timer")]
+            public partial interface ITimer
+            {
+                [AllowAnyLocalUser]
+                Task StartAsync(int seconds);
+
+                [AllowAnyLocalUser]
+                Task {|CGEN1012:StopAsync|}();
+            }
+            """;
+        var test = new LockCodeFixTest
+        {
+            // Per document or per project, each pass updates one project's file; in the solution, both at once.
+            NumberOfIncrementalIterations = 2,
+            NumberOfFixAllInDocumentIterations = 2,
+            NumberOfFixAllInProjectIterations = 2,
+            NumberOfFixAllIterations = 1,
+        };
+        test.TestState.Sources.Add(("Clock.cs", Loosened));
+        test.TestState.AdditionalFiles.Add((ContractLock.FileName, LockOf(Clock)));
+        var timers = test.TestState.AdditionalProjects["Timers"];
+        timers.Sources.Add(("Timer.cs", Usings + timerBody));
+        timers.AdditionalReferences.AddRange(TestReferences.All);
+        timers.AdditionalFiles.Add((ContractLock.FileName, LockOf(Usings + timerBody.Replace("""
+
+                [AllowAnyLocalUser]
+                Task {|CGEN1012:StopAsync|}();
+            """, "", StringComparison.Ordinal))));
+
+        test.FixedState.Sources.Add(("Clock.cs", StripMarkup(Loosened)));
+        test.FixedState.AdditionalFiles.Add((ContractLock.FileName, LockOf(StripMarkup(Loosened))));
+        var fixedTimers = test.FixedState.AdditionalProjects["Timers"];
+        fixedTimers.Sources.Add(("Timer.cs", StripMarkup(Usings + timerBody)));
+        fixedTimers.AdditionalReferences.AddRange(TestReferences.All);
+        fixedTimers.AdditionalFiles.Add((ContractLock.FileName, LockOf(StripMarkup(Usings + timerBody))));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public void Fix_is_registered_for_both_ids_with_a_stable_key_and_every_fix_all_scope()
     {
         var fix = new UpdateContractLockCodeFix();

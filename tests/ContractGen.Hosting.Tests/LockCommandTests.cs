@@ -83,6 +83,19 @@ public sealed class LockCommandTests : IDisposable
     }
 
     [Fact]
+    public void Lock_writes_no_file_for_a_project_without_contracts()
+    {
+        var source = Path.Combine(_directory, "Client.cs");
+        File.WriteAllText(source, "namespace LockSample; public static class Client { }");
+        var lockFile = Path.Combine(_directory, "ContractGen.lock.txt");
+
+        var (code, output, error) = RunLock(lockFile, source);
+        Assert.True(code == 0, error);
+        Assert.Contains("No contracts in this project", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(lockFile));
+    }
+
+    [Fact]
     public void Lock_reports_a_missing_source_file()
     {
         var (code, _, error) = RunLock(Path.Combine(_directory, "ContractGen.lock.txt"), Path.Combine(_directory, "Missing.cs"));
