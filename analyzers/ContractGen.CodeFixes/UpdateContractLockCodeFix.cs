@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Composition;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using ContractGen.CodeAnalysis;
@@ -76,7 +75,7 @@ public sealed class UpdateContractLockCodeFix : CodeFixProvider
             var existing = await lockDocument.GetTextAsync(cancellationToken).ConfigureAwait(false);
             if (existing.ToString() != rendered)
             {
-                // UTF-8 without a byte-order mark unless the file had another encoding: the renderer writes '\n' only.
+                // The file keeps its encoding; the renderer writes '\n' line ends, as .gitattributes keeps text files.
                 solution = solution.WithAdditionalDocumentText(lockDocument.Id, SourceText.From(rendered, existing.Encoding));
             }
         }
