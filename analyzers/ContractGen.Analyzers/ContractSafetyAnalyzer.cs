@@ -38,9 +38,12 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(
                 symbolContext =>
                 {
-                    foreach (var diagnostic in findings.Get(symbolContext.CancellationToken).Where(f => SymbolEqualityComparer.Default.Equals(f.Owner, symbolContext.Symbol)))
+                    if (findings.Get(symbolContext.CancellationToken).TryGetValue(symbolContext.Symbol, out var diagnostics))
                     {
-                        symbolContext.ReportDiagnostic(diagnostic.Diagnostic);
+                        foreach (var diagnostic in diagnostics)
+                        {
+                            symbolContext.ReportDiagnostic(diagnostic);
+                        }
                     }
                 },
                 SymbolKind.NamedType);
@@ -115,11 +118,12 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
     /// <summary>The findings of one rule in one compilation, computed on first use (and again only if that was cancelled).</summary>
     private sealed class FindingsCache(ContractSafetyAnalyzer rule, Compilation compilation, KnownTypes known)
     {
-        private List<Finding>? _findings;
+        private Dictionary<ISymbol, List<Diagnostic>>? _byOwner;
 
-        public List<Finding> Get(CancellationToken cancellationToken)
+        /// <summary>The diagnostics to report, by the type whose symbol action reports them.</summary>
+        public Dictionary<ISymbol, List<Diagnostic>> Get(CancellationToken cancellationToken)
         {
-            if (Volatile.Read(ref _findings) is { } ready)
+            if (Volatile.Read(ref _byOwner) is { } ready)
             {
                 return ready;
             }
@@ -130,8 +134,13 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
                 rule.AnalyzeContract(new ContractScope(compilation, contract, known, findings, cancellationToken));
             }
 
-            // Two threads may both compute it; the results are equal, and the first one stored wins.
-            return Interlocked.CompareExchange(ref _findings, findings, null) ?? findings;
+            var byOwner = findings
+                .GroupBy(f => f.Owner, SymbolEqualityComparer.Default)
+                .ToDictionary(g => g.Key, g => g.Select(f => f.Diagnostic).ToList(), SymbolEqualityComparer.Default);
+
+            // Two threads may both compute it; the results are equal, and the first one stored wins. A cancelled
+            // computation stores nothing, so the next action starts again.
+            return Interlocked.CompareExchange(ref _byOwner, byOwner, null) ?? byOwner;
         }
 
         private IEnumerable<INamedTypeSymbol> SourceContracts(INamespaceOrTypeSymbol container, CancellationToken cancellationToken)
