@@ -92,6 +92,69 @@ public sealed class UnboundedInputTests
             iterations: 4);
 
     [Fact]
+    public async Task Fix_all_bounds_members_and_parameters_in_every_document_in_one_pass()
+    {
+        // The member's diagnostic sits in the record's document, though the contract that receives it is elsewhere.
+        var test = new CodeFixTest<UnboundedInputAnalyzer, AddBoundCodeFix>(string.Empty, string.Empty, AddBoundCodeFix.EquivalenceKey)
+        {
+            NumberOfIncrementalIterations = 4,
+            NumberOfFixAllInDocumentIterations = 2,
+            NumberOfFixAllIterations = 1,
+        };
+        test.TestState.Sources.Clear();
+        test.FixedState.Sources.Clear();
+        test.TestState.Sources.Add(("Order.cs", """
+            using System.Collections.Generic;
+            using MemoryPack;
+
+            namespace Example;
+
+            [MemoryPackable]
+            public sealed partial record Order(string {|CGEN3003:Sku|}, List<int> {|CGEN3003:Lines|});
+            """));
+        test.TestState.Sources.Add(("Store.cs", """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync(string {|CGEN3003:key|}, Order order, byte[] {|CGEN3003:blob|}, CancellationToken cancellationToken = default);
+            }
+            """));
+        test.FixedState.Sources.Add(("Order.cs", """
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using MemoryPack;
+
+            namespace Example;
+
+            [MemoryPackable]
+            public sealed partial record Order([StringLength(1024)] string Sku, [MaxLength(1024)] List<int> Lines);
+            """));
+        test.FixedState.Sources.Add(("Store.cs", """
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync([StringLength(1024)] string key, Order order, [MaxLength(65536)] byte[] blob, CancellationToken cancellationToken = default);
+            }
+            """));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public void Fix_is_registered_for_CGEN3003_with_a_stable_key_and_fix_all()
     {
         var fix = new AddBoundCodeFix();
