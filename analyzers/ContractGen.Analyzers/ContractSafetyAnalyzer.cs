@@ -143,12 +143,11 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
             return Interlocked.CompareExchange(ref _byOwner, byOwner, null) ?? byOwner;
         }
 
+        // Every contract interface declared in this compilation, nested ones included.
         private IEnumerable<INamedTypeSymbol> SourceContracts(INamespaceOrTypeSymbol container, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var types = container is INamespaceSymbol ns
-                ? ns.GetNamespaceMembers().SelectMany(n => SourceContracts(n, cancellationToken))
-                : Enumerable.Empty<INamedTypeSymbol>();
+            var nestedNamespaces = container is INamespaceSymbol ns ? ns.GetNamespaceMembers() : Enumerable.Empty<INamespaceSymbol>();
             foreach (var type in container.GetTypeMembers())
             {
                 if (type.TypeKind == TypeKind.Interface && IsContract(type, known))
@@ -162,9 +161,9 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            foreach (var type in types)
+            foreach (var inner in nestedNamespaces.SelectMany(n => SourceContracts(n, cancellationToken)))
             {
-                yield return type;
+                yield return inner;
             }
         }
     }

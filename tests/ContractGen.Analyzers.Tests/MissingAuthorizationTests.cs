@@ -27,6 +27,18 @@ public sealed class MissingAuthorizationTests
                 // Runs in the caller: not a wire method.
                 Task<int> TwiceAsync() => CountAsync();
             }
+
+            namespace Example.Nested
+            {
+                public static partial class Services
+                {
+                    [ServiceContract(Name = "com.example.nested")]
+                    public partial interface INested
+                    {
+                        Task {|CGEN3006:PingAsync|}();
+                    }
+                }
+            }
             """);
 
     [Fact]
