@@ -175,6 +175,82 @@ internal static class DiagnosticDescriptors
             + "It must be non-empty, at most 256 characters long, and contain no whitespace or control characters.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.InvalidContractName + ".md");
 
+    // Safety rules of System contracts, the cancellation suggestion and the call-site rule (issue 4, policy part).
+    private const string SecurityCategory = "ContractGen.Security";
+    private const string UsageCategory = "ContractGen.Usage";
+
+    /// <summary>{0}: the method.</summary>
+    public static readonly DiagnosticDescriptor MissingCancellationToken = new(
+        id: DiagnosticIds.MissingCancellationToken,
+        title: "Contract method without a CancellationToken",
+        messageFormat: "Add a trailing CancellationToken parameter to '{0}' so that its callers can cancel the call and the service hears of it",
+        category: ContractCategory,
+        defaultSeverity: DiagnosticSeverity.Info,
+        isEnabledByDefault: true,
+        description: "A call to another process can wait for a long time. A trailing CancellationToken lets the caller give up, and the proxy then tells the service, whose own token fires. "
+            + "One-way methods are exempt: their call completes once the message is sent.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.MissingCancellationToken + ".md");
+
+    /// <summary>{0}: "parameter" or "member"; {1}: its path; {2}: the method.</summary>
+    public static readonly DiagnosticDescriptor ClientSuppliedIdentity = new(
+        id: DiagnosticIds.ClientSuppliedIdentity,
+        title: "Caller identity taken from the client",
+        messageFormat: "Remove {0} '{1}' of '{2}' and read who is calling from ServiceCallContext.Current.Caller, which the kernel vouches for",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A system daemon serves every local user, so any value the client sends can be a lie. "
+            + "The caller's uid, gid and pid come from the kernel (peer credentials) through ServiceCallContext.Current.Caller; a parameter or member that claims them invites privilege escalation.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ClientSuppliedIdentity + ".md");
+
+    /// <summary>{0}: "parameter" or "member"; {1}: its path; {2}: the method; {3}: the attribute to add; {4}: the contract-wide setting.</summary>
+    public static readonly DiagnosticDescriptor UnboundedInput = new(
+        id: DiagnosticIds.UnboundedInput,
+        title: "Unbounded input in a System contract",
+        messageFormat: "Bound {0} '{1}' of '{2}' with [{3}(...)], or set {4} on the contract's [ServiceContract]",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Every string, byte buffer and collection a system daemon receives should have a size chosen for it. "
+            + "Without one, only the generous contract-wide default limits what any local user can make the daemon decode and hold in memory.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.UnboundedInput + ".md");
+
+    /// <summary>{0}: the method; {1}: the contract.</summary>
+    public static readonly DiagnosticDescriptor MissingAuthorization = new(
+        id: DiagnosticIds.MissingAuthorization,
+        title: "System contract method without a caller rule",
+        messageFormat: "Declare who may call '{0}' of '{1}' with [AllowAnyLocalUser], [RequireRoot] or [AllowCallers(...)] on the method or the contract",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A method of a system daemon without a caller rule is open to every local user. "
+            + "Saying so on purpose, or restricting it, makes the decision visible in review instead of an accident of the default.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.MissingAuthorization + ".md");
+
+    /// <summary>{0}: "parameter" or "member"; {1}: its path; {2}: the method.</summary>
+    public static readonly DiagnosticDescriptor UnsafePath = new(
+        id: DiagnosticIds.UnsafePath,
+        title: "Path-like string without [SafePath]",
+        messageFormat: "Add [SafePath] to {0} '{1}' of '{2}' so that the service refuses absolute paths, '..' and '~' before it touches the file system",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A privileged service that opens a path a client chose can be made to read or write any file it can. "
+            + "[SafePath] makes the generated validator accept only a relative path without '..' segments, inside Root when one is given.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.UnsafePath + ".md");
+
+    /// <summary>{0}: the contract method; {1}: how the caller blocks.</summary>
+    public static readonly DiagnosticDescriptor SyncOverAsyncCall = new(
+        id: DiagnosticIds.SyncOverAsyncCall,
+        title: "Blocking wait on a service call",
+        messageFormat: "Await the call to '{0}' instead of blocking on it with '{1}'",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A service call waits for another process, which may be slow, restarting or gone. "
+            + "Blocking a thread on it wastes the thread for that time and deadlocks where the completion needs the blocked thread (a UI or single-threaded context).",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.SyncOverAsyncCall + ".md");
+
     /// <summary>The rules the parser checks, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> ContractStructure { get; } = ImmutableArray.Create(
         ContractMustBePartial,

@@ -17,7 +17,7 @@ public sealed class ClockService(TimeProvider time) : IClock
         return ValueTask.FromResult(new ClockReading(tz.Id, TimeZoneInfo.ConvertTime(now, tz), calls));
     }
 
-    public ValueTask<long> AddAsync(long a, long b)
+    public ValueTask<long> AddAsync(long a, long b, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
         return ValueTask.FromResult(checked(a + b));

@@ -41,19 +41,19 @@ internal static class ContractParser
             problems.Add(new ContractProblem(DiagnosticIds.GenericContract, location, display));
         }
 
-        var attribute = contract.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
-        var wireName = GetNamedArgument(attribute, "Name") as string ?? contract.ToDisplayString(WireTypes.SignatureFormat);
-        var context = GetNamedArgument(attribute, "Context") is int c ? c : 0;
+        var options = ContractOptions.Read(contract, known);
+        var wireName = options.Name ?? contract.ToDisplayString(WireTypes.SignatureFormat);
+        var context = options.Context;
         if (!IsValidWireName(wireName))
         {
-            problems.Add(new ContractProblem(DiagnosticIds.InvalidContractName, GetAttributeLocation(attribute) ?? location, wireName, display));
+            problems.Add(new ContractProblem(DiagnosticIds.InvalidContractName, GetAttributeLocation(options.Attribute) ?? location, wireName, display));
         }
 
         var contractRule = Authorization.ReadRule(contract, known, out var contractOpen);
         var validation = new ValidationParser(known,
-            GetNamedArgument(attribute, "MaxStringLength") as int? ?? DefaultMaxStringLength,
-            GetNamedArgument(attribute, "MaxCollectionLength") as int? ?? DefaultMaxCollectionLength,
-            GetNamedArgument(attribute, "MaxByteLength") as int? ?? DefaultMaxByteLength);
+            options.MaxStringLength ?? DefaultMaxStringLength,
+            options.MaxCollectionLength ?? DefaultMaxCollectionLength,
+            options.MaxByteLength ?? DefaultMaxByteLength);
         var registrations = new List<FormatterRegistration>();
         var methods = new List<MethodModel>();
         foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces))
@@ -319,9 +319,6 @@ internal static class ContractParser
         => name.Length is > 0 and <= MaxWireNameLength
            && name.Trim().Length == name.Length
            && name.All(ch => !char.IsControl(ch) && !char.IsWhiteSpace(ch));
-
-    private static object? GetNamedArgument(AttributeData? attribute, string name)
-        => attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
 
     private static Location? GetAttributeLocation(AttributeData? attribute)
         => attribute?.ApplicationSyntaxReference?.GetSyntax().GetLocation();

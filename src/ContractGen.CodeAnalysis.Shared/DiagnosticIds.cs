@@ -19,4 +19,12 @@ internal static class DiagnosticIds
     public const string ContractNotInLock = "CGEN1012";
 
     public const string InvalidContractName = "CGEN2001";
+
+    // Safety rules of System contracts, the cancellation suggestion and the call-site rule.
+    public const string MissingCancellationToken = "CGEN1014";
+    public const string ClientSuppliedIdentity = "CGEN3002";
+    public const string UnboundedInput = "CGEN3003";
+    public const string MissingAuthorization = "CGEN3006";
+    public const string UnsafePath = "CGEN3007";
+    public const string SyncOverAsyncCall = "CGEN4001";
 }

@@ -16,6 +16,7 @@ namespace ContractGen.CodeAnalysis;
 internal sealed class ValidationParser
 {
     private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";
+    private const string SafePathAttributeName = "ContractGen.SafePathAttribute";
     private static readonly string[] EmptyOk = { "empty-ok" };
     private static readonly string[] FlagsFlag = { "flags" };
 
@@ -79,7 +80,7 @@ internal sealed class ValidationParser
                     rules.Add(Rule(RuleKind.Base64, "[Base64String]"));
                 }
 
-                if (FindExact(attributes, "ContractGen.SafePathAttribute") is { } safePath)
+                if (FindExact(attributes, SafePathAttributeName) is { } safePath)
                 {
                     var root = safePath.NamedArguments.FirstOrDefault(a => a.Key == "Root").Value.Value as string;
                     rules.Add(Rule(RuleKind.SafePath, "[SafePath]", root ?? string.Empty));
@@ -117,6 +118,13 @@ internal sealed class ValidationParser
     }
 
     private CheckShape Classify(ITypeSymbol type, out ITypeSymbol? element, out ITypeSymbol? key)
+        => Classify(type, _known, out element, out key);
+
+    /// <summary>
+    /// How a value of <paramref name="type"/> is measured and walked; <paramref name="element"/> and <paramref name="key"/>
+    /// are the element (or dictionary value) and key types of a collection.
+    /// </summary>
+    public static CheckShape Classify(ITypeSymbol type, KnownTypes known, out ITypeSymbol? element, out ITypeSymbol? key)
     {
         element = null;
         key = null;
@@ -134,26 +142,26 @@ internal sealed class ValidationParser
         if (type is INamedTypeSymbol named)
         {
             var definition = named.OriginalDefinition;
-            if (SymbolEqualityComparer.Default.Equals(definition, _known.ReadOnlyMemoryOfT))
+            if (SymbolEqualityComparer.Default.Equals(definition, known.ReadOnlyMemoryOfT))
             {
                 return CheckShape.ByteMemory;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(definition, _known.ListOfT))
+            if (SymbolEqualityComparer.Default.Equals(definition, known.ListOfT))
             {
                 element = named.TypeArguments[0];
                 return CheckShape.List;
             }
 
-            if (SymbolEqualityComparer.Default.Equals(definition, _known.DictionaryOfTKeyTValue))
+            if (SymbolEqualityComparer.Default.Equals(definition, known.DictionaryOfTKeyTValue))
             {
                 key = named.TypeArguments[0];
                 element = named.TypeArguments[1];
                 return CheckShape.Dictionary;
             }
 
-            if (_known.MemoryPackableAttribute is not null
-                && named.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.MemoryPackableAttribute)))
+            if (known.MemoryPackableAttribute is not null
+                && named.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.MemoryPackableAttribute)))
             {
                 return CheckShape.Packable;
             }
@@ -198,7 +206,7 @@ internal sealed class ValidationParser
     }
 
     /// <summary>The members MemoryPack serializes: public instance fields and readable properties, less <c>[MemoryPackIgnore]</c>.</summary>
-    private static IEnumerable<ISymbol> SerializedMembers(INamedTypeSymbol type)
+    public static IEnumerable<ISymbol> SerializedMembers(INamedTypeSymbol type)
         => type.GetMembers()
             .Where(m => !m.IsStatic && !m.IsImplicitlyDeclared && m.DeclaredAccessibility == Accessibility.Public)
             .Where(m => m is IPropertySymbol { IsIndexer: false, GetMethod: not null } || m is IFieldSymbol)
@@ -209,7 +217,7 @@ internal sealed class ValidationParser
     /// The attributes on a member, plus, for a positional record's property, those written on its constructor
     /// parameter (where C# puts <c>[MaxLength(8)] string Sku</c> unless the author writes <c>property:</c>).
     /// </summary>
-    private static ImmutableArray<AttributeData> AttributesOf(ISymbol member)
+    public static ImmutableArray<AttributeData> AttributesOf(ISymbol member)
     {
         var attributes = member.GetAttributes();
         if (member is IPropertySymbol && member.ContainingType.IsRecord)
@@ -226,34 +234,57 @@ internal sealed class ValidationParser
         return attributes;
     }
 
+    /// <summary>
+    /// Whether an attribute on the value sets its largest length: <c>[MaxLength(n)]</c>, <c>[Length]</c> or
+    /// <c>[StringLength]</c> (a bare <c>[MaxLength]</c> means the contract's default, so it does not count).
+    /// </summary>
+    public static bool HasMaxLengthAttribute(ImmutableArray<AttributeData> attributes) => ReadMaxLength(attributes).Max is > 0;
+
+    /// <summary>Whether the value carries <c>[SafePath]</c>, with or without a root.</summary>
+    public static bool HasSafePath(ImmutableArray<AttributeData> attributes) => FindExact(attributes, SafePathAttributeName) is not null;
+
+    // The largest length an attribute sets, and its name; later attributes win as the emitted checks always had it.
+    private static (int? Max, string Name) ReadMaxLength(ImmutableArray<AttributeData> attributes)
+    {
+        (int? Max, string Name) max = (null, string.Empty);
+        if (Find(attributes, "MaxLengthAttribute") is { } maxAttribute)
+        {
+            max = (maxAttribute.ConstructorArguments.FirstOrDefault().Value as int? ?? -1, "[MaxLength]");
+        }
+
+        if (Find(attributes, "LengthAttribute") is { ConstructorArguments.Length: 2 } length)
+        {
+            max = ((int)length.ConstructorArguments[1].Value!, "[Length]");
+        }
+
+        if (Find(attributes, "StringLengthAttribute") is { } stringLength)
+        {
+            max = ((int)stringLength.ConstructorArguments[0].Value!, "[StringLength]");
+        }
+
+        return max;
+    }
+
     private static void AddLengthRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes, int defaultMax, string defaultName)
     {
-        int? min = null, max = null;
-        string minName = string.Empty, maxName = string.Empty;
+        int? min = null;
+        string minName = string.Empty;
         if (Find(attributes, "MinLengthAttribute")?.ConstructorArguments.FirstOrDefault().Value is int minLength)
         {
             (min, minName) = (minLength, "[MinLength]");
         }
 
-        if (Find(attributes, "MaxLengthAttribute") is { } maxAttribute)
-        {
-            (max, maxName) = (maxAttribute.ConstructorArguments.FirstOrDefault().Value as int? ?? -1, "[MaxLength]");
-        }
-
         if (Find(attributes, "LengthAttribute") is { ConstructorArguments.Length: 2 } length)
         {
             (min, minName) = ((int)length.ConstructorArguments[0].Value!, "[Length]");
-            (max, maxName) = ((int)length.ConstructorArguments[1].Value!, "[Length]");
         }
 
-        if (Find(attributes, "StringLengthAttribute") is { } stringLength)
+        if (Find(attributes, "StringLengthAttribute")?.NamedArguments.FirstOrDefault(a => a.Key == "MinimumLength").Value.Value is int minimum)
         {
-            (max, maxName) = ((int)stringLength.ConstructorArguments[0].Value!, "[StringLength]");
-            if (stringLength.NamedArguments.FirstOrDefault(a => a.Key == "MinimumLength").Value.Value is int minimum)
-            {
-                (min, minName) = (minimum, "[StringLength]");
-            }
+            (min, minName) = (minimum, "[StringLength]");
         }
+
+        var (max, maxName) = ReadMaxLength(attributes);
 
         if (min is > 0)
         {

@@ -29,6 +29,18 @@ public sealed class NoContractsTests
         }
         """;
 
+    // Blocking waits that CGEN4001 would look at, were ContractGen referenced.
+    private const string CallSites = """
+
+        namespace Example
+        {
+            public static class Blocking
+            {
+                public static int Wait() => System.Threading.Tasks.Task.FromResult(1).Result;
+            }
+        }
+        """;
+
     [Fact]
     public async Task Without_the_attribute_type_the_analyzer_reports_nothing_and_registers_no_symbol_action()
     {
@@ -44,6 +56,23 @@ public sealed class NoContractsTests
         Assert.Equal(0, telemetry.SyntaxNodeActionsCount);
         Assert.Equal(0, telemetry.OperationActionsCount);
         Assert.Equal(0, telemetry.CompilationEndActionsCount);
+    }
+
+    public static TheoryData<string> AnalyzerNames => new(ConsistencyTests.AllAnalyzers().Select(a => a.GetType().Name));
+
+    [Theory]
+    [MemberData(nameof(AnalyzerNames))]
+    public async Task Without_the_attribute_type_no_analyzer_registers_any_action(string analyzerName)
+    {
+        var analyzer = ConsistencyTests.AllAnalyzers().Single(a => a.GetType().Name == analyzerName);
+        var compilation = TestReferences.CreateCompilation([WcfStyleSource + CallSites], TestReferences.FrameworkOnly);
+
+        var (diagnostics, telemetry) = await AnalyzerRunner.RunAsync(compilation, analyzer);
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(1, telemetry.CompilationStartActionsCount);
+        Assert.Equal(0, telemetry.SymbolActionsCount + telemetry.SymbolStartActionsCount + telemetry.SyntaxNodeActionsCount
+            + telemetry.OperationActionsCount + telemetry.CompilationEndActionsCount);
     }
 
     [Fact]

@@ -5,7 +5,10 @@ using MemoryPack;
 namespace ContractGen.EndToEnd;
 
 /// <summary>Every supported parameter and result type, echoed back so a round trip proves both directions.</summary>
-[ServiceContract(Name = "test.alltypes", Context = ServiceContext.System, MaxStringLength = 200_000)]
+/// <remarks>The collection and byte bounds are the defaults, stated so that the analyzers see a chosen bound (CGEN3003).</remarks>
+[ServiceContract(Name = "test.alltypes", Context = ServiceContext.System, MaxStringLength = 200_000,
+    MaxCollectionLength = ServiceContractAttribute.DefaultMaxCollectionLength, MaxByteLength = ServiceContractAttribute.DefaultMaxByteLength)]
+[AllowAnyLocalUser]
 public partial interface IAllTypes
 {
     ValueTask<bool> EchoBool(bool value);
@@ -54,7 +57,8 @@ public enum Color : byte
 public sealed partial record Order(string Sku, int Quantity, decimal Price, List<string> Tags, Dictionary<string, string>? Attributes);
 
 /// <summary>Behaviour across processes: concurrency, cancellation, faults, identity, shutdown.</summary>
-[ServiceContract(Name = "test.behaviour", Context = ServiceContext.System)]
+[ServiceContract(Name = "test.behaviour", Context = ServiceContext.System, MaxStringLength = ServiceContractAttribute.DefaultMaxStringLength)]
+[AllowAnyLocalUser]
 public partial interface IBehaviour
 {
     /// <summary>Waits <paramref name="milliseconds"/> then returns <paramref name="value"/>: lets many calls overlap.</summary>
@@ -90,13 +94,14 @@ public sealed partial record CallerInfo(int ProcessId, uint UserId, uint GroupId
 
 /// <summary>A contract the test service does not serve: connecting to it must fail with a clear mismatch.</summary>
 [ServiceContract(Name = "test.not-served")]
+[AllowAnyLocalUser]
 public partial interface INotServed
 {
     ValueTask<int> PingAsync();
 }
 
 /// <summary>Per-method privilege rules of a system daemon, checked against real kernel identities.</summary>
-[ServiceContract(Name = "test.privileged", Context = ServiceContext.System)]
+[ServiceContract(Name = "test.privileged", Context = ServiceContext.System, MaxStringLength = ServiceContractAttribute.DefaultMaxStringLength)]
 public partial interface IPrivileged
 {
     /// <summary>Anyone: returns the caller's uid as the service saw it.</summary>
@@ -120,7 +125,7 @@ public partial interface IAgent
 }
 
 /// <summary>Constraints checked by the generated validator before the implementation runs.</summary>
-[ServiceContract(Name = "test.validated", MaxStringLength = 1000, MaxCollectionLength = 100)]
+[ServiceContract(Name = "test.validated", MaxStringLength = 1000, MaxCollectionLength = 100, MaxByteLength = ServiceContractAttribute.DefaultMaxByteLength)]
 public partial interface IValidated
 {
     [AllowAnyLocalUser]
@@ -137,7 +142,7 @@ public partial interface IValidated
     ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob);
 
     [AllowAnyLocalUser]
-    ValueTask<int> Extra([DeniedValues("root", "admin")] string user, [Length(2, 4)] List<int> items, [EnumDataType(typeof(Shade))] int shadeCode, [Required(AllowEmptyStrings = true)] string note);
+    ValueTask<int> Extra([DeniedValues("root", "admin")] string name, [Length(2, 4)] List<int> items, [EnumDataType(typeof(Shade))] int shadeCode, [Required(AllowEmptyStrings = true)] string note);
 
     [AllowAnyLocalUser]
     ValueTask<int> Encoded([Base64String] string data, [MinLength(2), MaxLength(3)] string[] names, [Range(0.5, 1.5)] double ratio);
@@ -170,7 +175,7 @@ public sealed partial record OrderLine(
     string? Note);
 
 /// <summary>One-way messages and deadlines.</summary>
-[ServiceContract(Name = "test.messaging")]
+[ServiceContract(Name = "test.messaging", MaxStringLength = ServiceContractAttribute.DefaultMaxStringLength)]
 public partial interface IMessaging
 {
     /// <summary>Appends <paramref name="sequence"/> to the service's log for <paramref name="key"/>, without a reply.</summary>
@@ -195,7 +200,7 @@ public partial interface IMessaging
 }
 
 /// <summary>Server-to-client streams.</summary>
-[ServiceContract(Name = "test.streams")]
+[ServiceContract(Name = "test.streams", MaxStringLength = ServiceContractAttribute.DefaultMaxStringLength)]
 public partial interface IStreams
 {
     /// <summary>Streams 0..count-1.</summary>

@@ -226,7 +226,7 @@ internal sealed class Validated : IValidated
 
     public ValueTask<int> Encoded(string data, string[] names, double ratio) => ValueTask.FromResult(names.Length);
 
-    public ValueTask<int> Extra(string user, List<int> items, int shadeCode, string note) => ValueTask.FromResult(items.Count + shadeCode);
+    public ValueTask<int> Extra(string name, List<int> items, int shadeCode, string note) => ValueTask.FromResult(items.Count + shadeCode);
 }
 
 internal sealed class Messaging : IMessaging

@@ -57,7 +57,10 @@ public sealed class LaunchTests(ITestOutputHelper output)
         await helper.Proxy.RememberAsync("second");
 
         // One-way calls on a connection start in order, before a later call on the same connection.
+        // CGEN4001: the probe's condition is synchronous; xUnit runs it without a synchronization context to deadlock on.
+#pragma warning disable CGEN4001
         await Probe.WaitUntilAsync(() => helper.Proxy.GetNotesAsync().AsTask().Result.Length == 2, "both notes arrived");
+#pragma warning restore CGEN4001
         Assert.Equal(["first", "second"], await helper.Proxy.GetNotesAsync());
 
         var counted = new List<int>();

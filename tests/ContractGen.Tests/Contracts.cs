@@ -1,9 +1,12 @@
 namespace ContractGen.Tests;
 
-// System context: no caller rule is generated, so tests can give the in-memory endpoint any fake credentials.
+// System context, open to any local user: no caller rule is generated, so tests can give the in-memory endpoint any fake
+// credentials. The bounds stated on the contracts are the defaults, chosen on purpose (CGEN3003).
 
 /// <summary>The main test contract: one method per return shape and per behaviour under test.</summary>
-[ServiceContract(Name = "tests.runtime", Context = ServiceContext.System)]
+[ServiceContract(Name = "tests.runtime", Context = ServiceContext.System,
+    MaxStringLength = ServiceContractAttribute.DefaultMaxStringLength, MaxByteLength = ServiceContractAttribute.DefaultMaxByteLength)]
+[AllowAnyLocalUser]
 public partial interface IRuntimeService
 {
     /// <summary>Task&lt;T&gt;.</summary>
@@ -49,6 +52,7 @@ public sealed partial record CallerView(bool HasContext, string Contract, int Pr
 
 /// <summary>A contract that no test host serves next to <see cref="IRuntimeService"/>.</summary>
 [ServiceContract(Name = "tests.other", Context = ServiceContext.System)]
+[AllowAnyLocalUser]
 public partial interface IOtherService
 {
     ValueTask<int> OtherAsync(int value);
@@ -56,6 +60,7 @@ public partial interface IOtherService
 
 /// <summary>Version 1 of a contract: what an older service was built with.</summary>
 [ServiceContract(Name = "tests.versioned", Context = ServiceContext.System)]
+[AllowAnyLocalUser]
 public partial interface IVersionedV1
 {
     ValueTask<int> EchoAsync(int value);
@@ -64,7 +69,8 @@ public partial interface IVersionedV1
 }
 
 /// <summary>Version 2 of the same contract (same wire name): one method shared, one removed, one added.</summary>
-[ServiceContract(Name = "tests.versioned", Context = ServiceContext.System)]
+[ServiceContract(Name = "tests.versioned", Context = ServiceContext.System, MaxStringLength = ServiceContractAttribute.DefaultMaxStringLength)]
+[AllowAnyLocalUser]
 public partial interface IVersionedV2
 {
     ValueTask<int> EchoAsync(int value);

@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+using System.Linq;
+using ContractGen.CodeAnalysis;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ContractGen.Analyzers;
+
+/// <summary>
+/// CGEN4001: a caller blocks on the task of a service call, <c>proxy.GetAsync().Result</c>, <c>.Wait()</c> or
+/// <c>.GetAwaiter().GetResult()</c> (also through <c>ConfigureAwait</c> and <c>AsTask</c>). A service call is a call to an
+/// abstract method through a <c>[ServiceContract]</c> interface, or to a method of a generated proxy class.
+/// </summary>
+/// <remarks>
+/// Only the call written in the same expression is recognised: a task stored in a variable and waited on later is not
+/// followed, which keeps the rule free of false positives and of data-flow analysis.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
+{
+    private const string GeneratedCodeAttributeName = "System.CodeDom.Compiler.GeneratedCodeAttribute";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.SyncOverAsyncCall);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            // Call sites are anywhere in a project that references ContractGen; a project that does not has none.
+            if (start.Compilation.GetTypeByMetadataName(KnownTypes.ServiceContractAttributeName) is not { } contractAttribute)
+            {
+                return;
+            }
+
+            var tasks = new TaskTypes(start.Compilation, contractAttribute);
+            start.RegisterOperationAction(c => AnalyzeResult(c, tasks), OperationKind.PropertyReference);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, tasks), OperationKind.Invocation);
+        });
+    }
+
+    private static void AnalyzeResult(OperationAnalysisContext context, TaskTypes tasks)
+    {
+        var reference = (IPropertyReferenceOperation)context.Operation;
+        if (reference.Property.Name == "Result" && tasks.IsTaskOfT(reference.Property.ContainingType))
+        {
+            Report(context, tasks, reference.Instance, ".Result");
+        }
+    }
+
+    private static void AnalyzeInvocation(OperationAnalysisContext context, TaskTypes tasks)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var method = invocation.TargetMethod;
+        if (method.Name == "Wait" && tasks.IsTask(method.ContainingType))
+        {
+            Report(context, tasks, invocation.Instance, ".Wait()");
+        }
+        else if (method.Name == "GetResult" && method.Parameters.Length == 0
+                 && Unwrap(invocation.Instance) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", TargetMethod.Parameters.Length: 0 } getAwaiter
+                 && tasks.IsAwaitable(getAwaiter.TargetMethod.ContainingType))
+        {
+            Report(context, tasks, getAwaiter.Instance, ".GetAwaiter().GetResult()");
+        }
+    }
+
+    private static void Report(OperationAnalysisContext context, TaskTypes tasks, IOperation? instance, string how)
+    {
+        // proxy.GetAsync().ConfigureAwait(false).GetAwaiter().GetResult() and proxy.GetAsync().AsTask().Result block as well.
+        var operation = Unwrap(instance);
+        while (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "AsTask" } wrapper && tasks.IsAwaitable(wrapper.TargetMethod.ContainingType))
+        {
+            operation = Unwrap(wrapper.Instance);
+        }
+
+        if (operation is IInvocationOperation call && tasks.IsServiceCall(call))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.SyncOverAsyncCall,
+                context.Operation.Syntax.GetLocation(),
+                call.TargetMethod.ContainingType.Name + "." + call.TargetMethod.Name,
+                how));
+        }
+    }
+
+    private static IOperation? Unwrap(IOperation? operation)
+    {
+        while (operation is IConversionOperation or IParenthesizedOperation)
+        {
+            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The task and awaitable types, and the test for a service call, resolved once per compilation.</summary>
+    private sealed class TaskTypes
+    {
+        private readonly INamedTypeSymbol _contractAttribute;
+        private readonly ImmutableHashSet<INamedTypeSymbol> _tasks;
+        private readonly ImmutableHashSet<INamedTypeSymbol> _tasksOfT;
+        private readonly ImmutableHashSet<INamedTypeSymbol> _awaitables;
+
+        public TaskTypes(Compilation compilation, INamedTypeSymbol contractAttribute)
+        {
+            _contractAttribute = contractAttribute;
+            _tasks = Resolve(compilation, "System.Threading.Tasks.Task", "System.Threading.Tasks.Task`1");
+            _tasksOfT = Resolve(compilation, "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask`1");
+            _awaitables = _tasks.Union(_tasksOfT).Union(Resolve(
+                compilation,
+                "System.Threading.Tasks.ValueTask",
+                "System.Runtime.CompilerServices.ConfiguredTaskAwaitable",
+                "System.Runtime.CompilerServices.ConfiguredTaskAwaitable`1",
+                "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable",
+                "System.Runtime.CompilerServices.ConfiguredValueTaskAwaitable`1"));
+        }
+
+        public bool IsTask(INamedTypeSymbol type) => _tasks.Contains(type.OriginalDefinition);
+
+        public bool IsTaskOfT(INamedTypeSymbol type) => _tasksOfT.Contains(type.OriginalDefinition);
+
+        public bool IsAwaitable(INamedTypeSymbol type) => _awaitables.Contains(type.OriginalDefinition);
+
+        /// <summary>
+        /// Whether <paramref name="call"/> goes to another process: an abstract method called through a contract interface
+        /// (or declared by one), or a method of a class ContractGen generated that implements a contract (its proxy).
+        /// </summary>
+        public bool IsServiceCall(IInvocationOperation call)
+        {
+            var method = call.TargetMethod;
+            if (method.ContainingType.TypeKind == TypeKind.Interface)
+            {
+                return method.IsAbstract && (IsContract(method.ContainingType) || call.Instance?.Type is INamedTypeSymbol { TypeKind: TypeKind.Interface } receiver && IsContract(receiver));
+            }
+
+            var type = method.ContainingType;
+            return type.AllInterfaces.Any(IsContract)
+                   && type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == GeneratedCodeAttributeName
+                                                    && a.ConstructorArguments.FirstOrDefault().Value is "ContractGen");
+        }
+
+        private bool IsContract(INamedTypeSymbol type)
+            => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _contractAttribute));
+
+        private static ImmutableHashSet<INamedTypeSymbol> Resolve(Compilation compilation, params string[] names)
+            => names.Select(compilation.GetTypeByMetadataName).OfType<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace ContractGen.CodeAnalysis;
+
+/// <summary>
+/// The settings a contract's <c>[ServiceContract]</c> attribute declares. The bounds are null where the attribute does not
+/// set them: the parser then applies the runtime's defaults, and the safety rules (CGEN3003) do not count them as explicit.
+/// </summary>
+internal sealed record ContractOptions(AttributeData? Attribute, string? Name, int Context, int? MaxStringLength, int? MaxCollectionLength, int? MaxByteLength)
+{
+    /// <summary>The value of <c>ServiceContext.System</c>: a daemon that any local user can reach, held to the strictest rules.</summary>
+    public const int SystemContext = 0;
+
+    /// <summary>Whether the contract is served by a system daemon (the default context).</summary>
+    public bool IsSystem => Context == SystemContext;
+
+    /// <summary>Reads the <c>[ServiceContract]</c> attribute of <paramref name="contract"/>.</summary>
+    public static ContractOptions Read(INamedTypeSymbol contract, KnownTypes known)
+    {
+        var attribute = contract.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
+        return new ContractOptions(
+            attribute,
+            Get(attribute, "Name") as string,
+            Get(attribute, "Context") is int context ? context : SystemContext,
+            Get(attribute, "MaxStringLength") as int?,
+            Get(attribute, "MaxCollectionLength") as int?,
+            Get(attribute, "MaxByteLength") as int?);
+    }
+
+    private static object? Get(AttributeData? attribute, string name)
+        => attribute?.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+}

@@ -1,0 +1,165 @@
+using ContractGen.CodeAnalysis;
+using ContractGen.CodeFixes;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using static ContractGen.Analyzers.Tests.VerifySafety;
+
+namespace ContractGen.Analyzers.Tests;
+
+/// <summary>CGEN3003: every string, buffer and collection a System contract receives has a bound someone chose.</summary>
+public sealed class UnboundedInputTests
+{
+    [Fact]
+    public Task CGEN3003_parameters_and_members_without_a_bound()
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            [MemoryPackable]
+            public sealed partial record Order([property: StringLength(8)] string Sku, string {|#0:Note|}, int Quantity);
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync(string {|CGEN3003:key|}, byte[] {|CGEN3003:value|}, System.ReadOnlyMemory<byte> {|CGEN3003:extra|}, CancellationToken cancellationToken = default);
+                Task TagAsync(int[] {|CGEN3003:ids|}, List<string>? {|CGEN3003:tags|}, Dictionary<string, int> {|CGEN3003:counts|}, CancellationToken cancellationToken = default);
+                Task OrderAsync([MaxLength(4)] Order[] orders, [MaxLength] string {|CGEN3003:comment|}, CancellationToken cancellationToken = default);
+            }
+            """,
+            new DiagnosticResult(DiagnosticDescriptors.UnboundedInput).WithLocation(0).WithArguments("member", "orders[].Note", "OrderAsync", "StringLength", "MaxStringLength"));
+
+    [Fact]
+    public Task CGEN3003_not_reported_with_attributes_contract_wide_bounds_or_outside_the_system_context()
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync([StringLength(64)] string key, [MaxLength(4096)] byte[] value, [Length(1, 10)] List<int> ids, [MaxLength(3)] string[] names, int count, CancellationToken cancellationToken = default);
+            }
+
+            [ServiceContract(Name = "com.example.bounded", MaxStringLength = 256, MaxCollectionLength = 100, MaxByteLength = 4096)]
+            [AllowAnyLocalUser]
+            public partial interface IBounded
+            {
+                Task PutAsync(string key, byte[] value, List<string> tags, Dictionary<string, string> map, CancellationToken cancellationToken = default);
+            }
+
+            [ServiceContract(Name = "com.example.agent", Context = ServiceContext.User)]
+            public partial interface IAgent
+            {
+                Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default);
+            }
+            """);
+
+    [Fact]
+    public Task Fix_adds_StringLength_or_MaxLength_and_the_using()
+        => CodeFixAsync<UnboundedInputAnalyzer, AddBoundCodeFix>(
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            [MemoryPackable]
+            public sealed partial record Order(string {|CGEN3003:Sku|}, int Quantity);
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync(string {|CGEN3003:key|}, byte[] {|CGEN3003:value|}, List<Order> {|CGEN3003:orders|}, CancellationToken cancellationToken = default);
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            [MemoryPackable]
+            public sealed partial record Order([StringLength(1024)] string Sku, int Quantity);
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync([StringLength(1024)] string key, [MaxLength(65536)] byte[] value, [MaxLength(1024)] List<Order> orders, CancellationToken cancellationToken = default);
+            }
+            """,
+            AddBoundCodeFix.EquivalenceKey,
+            iterations: 4);
+
+    [Fact]
+    public async Task Fix_all_bounds_members_and_parameters_in_every_document_in_one_pass()
+    {
+        // The member's diagnostic sits in the record's document, though the contract that receives it is elsewhere.
+        var test = new CodeFixTest<UnboundedInputAnalyzer, AddBoundCodeFix>(string.Empty, string.Empty, AddBoundCodeFix.EquivalenceKey)
+        {
+            NumberOfIncrementalIterations = 4,
+            NumberOfFixAllInDocumentIterations = 2,
+            NumberOfFixAllIterations = 1,
+        };
+        test.TestState.Sources.Clear();
+        test.FixedState.Sources.Clear();
+        test.TestState.Sources.Add(("Order.cs", """
+            using System.Collections.Generic;
+            using MemoryPack;
+
+            namespace Example;
+
+            [MemoryPackable]
+            public sealed partial record Order(string {|CGEN3003:Sku|}, List<int> {|CGEN3003:Lines|});
+            """));
+        test.TestState.Sources.Add(("Store.cs", """
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync(string {|CGEN3003:key|}, Order order, byte[] {|CGEN3003:blob|}, CancellationToken cancellationToken = default);
+            }
+            """));
+        test.FixedState.Sources.Add(("Order.cs", """
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using MemoryPack;
+
+            namespace Example;
+
+            [MemoryPackable]
+            public sealed partial record Order([StringLength(1024)] string Sku, [MaxLength(1024)] List<int> Lines);
+            """));
+        test.FixedState.Sources.Add(("Store.cs", """
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync([StringLength(1024)] string key, Order order, [MaxLength(65536)] byte[] blob, CancellationToken cancellationToken = default);
+            }
+            """));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public void Fix_is_registered_for_CGEN3003_with_a_stable_key_and_fix_all()
+    {
+        var fix = new AddBoundCodeFix();
+        Assert.Equal("CGEN3003", Assert.Single(fix.FixableDiagnosticIds));
+        Assert.Equal("ContractGen.AddBound", AddBoundCodeFix.EquivalenceKey);
+        Assert.Contains(Microsoft.CodeAnalysis.CodeFixes.FixAllScope.Solution, fix.GetFixAllProvider().GetSupportedFixAllScopes());
+    }
+}
