@@ -14,4 +14,10 @@ internal static class DiagnosticIds
     public const string GenericContract = "CGEN1009";
     public const string OneWayWithResult = "CGEN1010";
     public const string InvalidContractName = "CGEN2001";
+
+    // What may cross a privilege boundary (the transfer rules, src/ContractGen.CodeAnalysis.Shared/Transfer).
+    public const string NotMemoryPackable = "CGEN1013";
+    public const string ObjectRemoting = "CGEN3001";
+    public const string OpenPolymorphism = "CGEN3004";
+    public const string DaemonCallback = "CGEN3005";
 }
