@@ -10,16 +10,13 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ContractGen.CodeFixes;
 
 /// <summary>
-/// Fixes CGEN1013: <em>Make 'Order' [MemoryPackable] partial</em> adds <c>[MemoryPackable]</c> (with <c>using MemoryPack;</c>)
-/// when the type lacks it, and <see langword="partial"/> on the type and every type containing it that lacks it. The
-/// diagnostic sits where the type is used (a parameter, a result, a member path) and names the type in its properties;
+/// Fixes CGEN1013: <em>Make 'Order' [MemoryPackable] partial</em> adds <c>[MemoryPackable]</c> when the type lacks it, and
+/// <see langword="partial"/> on the type and every type containing it that lacks it. The diagnostic sits where the type is used (a parameter, a result, a member path) and names the type in its properties;
 /// the type's declaration may be in another document. Fix All applies it to every occurrence at once.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeMemoryPackablePartialCodeFix)), Shared]
@@ -90,10 +87,15 @@ public sealed class MakeMemoryPackablePartialCodeFix : CodeFixProvider
 
     /// <summary>
     /// Inserts <c>partial </c> right before the keyword of the declaration and of each containing declaration without it,
-    /// and, when asked, <c>[global::MemoryPack.MemoryPackable]</c> on a line of its own above the declaration, at its
-    /// indentation. Then the attribute's name is reduced to <c>MemoryPackable</c> with a <c>using MemoryPack;</c>.
-    /// Editing the text leaves comments, attributes and layout exactly where they were.
+    /// and, when asked, <c>[MemoryPackable]</c> on a line of its own above the declaration, at its indentation. Editing the
+    /// text leaves comments, attributes and layout exactly where they were.
     /// </summary>
+    /// <remarks>
+    /// The attribute is written as <c>MemoryPackable</c> where <c>MemoryPack</c> is imported, and qualified otherwise, rather
+    /// than adding a <c>using</c>: Fix All merges the text edits of every occurrence, and an edit that many occurrences
+    /// share (one <c>using</c> line for several types) is dropped after the second copy, which would leave types for a
+    /// second pass. The IDE's own "simplify name" offers the <c>using</c> afterwards.
+    /// </remarks>
     private static async Task<Document> FixAsync(Document document, TypeDeclarationSyntax declaration, bool addAttribute, CancellationToken cancellationToken)
     {
         var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
@@ -102,28 +104,29 @@ public sealed class MakeMemoryPackablePartialCodeFix : CodeFixProvider
             .Select(d => new TextChange(new TextSpan(d.Keyword.SpanStart, 0), "partial "))
             .ToList();
 
-        var attributeStart = declaration.SpanStart;
         if (addAttribute)
         {
-            changes.Add(new TextChange(new TextSpan(attributeStart, 0), $"[global::MemoryPack.{AttributeName}]" + Separator(text, attributeStart)));
+            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            var name = ShortestAttributeName(model, declaration.SpanStart);
+            changes.Add(new TextChange(new TextSpan(declaration.SpanStart, 0), $"[{name}]" + Separator(text, declaration.SpanStart)));
         }
 
-        document = document.WithText(text.WithChanges(changes.OrderBy(c => c.Span.Start)));
-        if (!addAttribute)
+        return document.WithText(text.WithChanges(changes.OrderBy(c => c.Span.Start)));
+    }
+
+    /// <summary>The shortest spelling of the attribute that binds to MemoryPack's at <paramref name="position"/>.</summary>
+    private static string ShortestAttributeName(SemanticModel? model, int position)
+    {
+        foreach (var candidate in new[] { AttributeName, "MemoryPack." + AttributeName })
         {
-            return document;
+            var attribute = SyntaxFactory.Attribute(SyntaxFactory.ParseName(candidate));
+            if (model?.GetSpeculativeSymbolInfo(position, attribute).Symbol is IMethodSymbol { ContainingType: { Name: AttributeName + "Attribute", ContainingNamespace.Name: "MemoryPack" } })
+            {
+                return candidate;
+            }
         }
 
-        // The attribute starts where the declaration started: every insertion above lies at or after that point.
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        if (root?.FindToken(attributeStart).Parent?.FirstAncestorOrSelf<AttributeSyntax>() is not { } attribute)
-        {
-            return document;
-        }
-
-        document = document.WithSyntaxRoot(root.ReplaceNode(attribute, attribute.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)));
-        document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return "global::MemoryPack." + AttributeName;
     }
 
     /// <summary>What goes between the new attribute and the declaration: a line break and its indentation, or a space when other code precedes it on its line.</summary>
