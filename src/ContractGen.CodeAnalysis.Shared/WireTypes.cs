@@ -193,7 +193,10 @@ internal static class WireTypes
             }
 
             registrations.Add(new FormatterRegistration(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(EmitFormat), IsPackable: true));
-            return WireKind.Packable;
+
+            // A union's formatter is registered by the abstract type, but the type is not IMemoryPackable<T> itself: it is
+            // written through its registered formatter, not WritePackable.
+            return MemoryPackFacts.GetShape(named) == PackableShape.Union ? WireKind.Formatted : WireKind.Packable;
         }
 
         problem = Describe(type);

@@ -5,12 +5,12 @@ using Microsoft.CodeAnalysis.Diagnostics.Telemetry;
 
 namespace ContractGen.Analyzers.Tests;
 
-/// <summary>Runs <see cref="ContractStructureAnalyzer"/> on a compilation the way the compiler does, with telemetry on.</summary>
+/// <summary>Runs an analyzer (by default <see cref="ContractStructureAnalyzer"/>) on a compilation the way the compiler does, with telemetry on.</summary>
 internal static class AnalyzerRunner
 {
-    public static async Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry)> RunAsync(Compilation compilation)
+    public static async Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry)> RunAsync(Compilation compilation, DiagnosticAnalyzer? analyzerToRun = null)
     {
-        var analyzer = new ContractStructureAnalyzer();
+        var analyzer = analyzerToRun ?? new ContractStructureAnalyzer();
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),

@@ -536,6 +536,37 @@ public sealed class TransferRuleTests
             }
             """);
 
+    // Cost: nothing per symbol when the compilation has no contracts.
+
+    public static TheoryData<string> RuleAnalyzers => new(TransferAnalyzers.All.Select(a => a.GetType().Name));
+
+    [Theory]
+    [MemberData(nameof(RuleAnalyzers))]
+    public async Task Without_the_attribute_type_a_rule_analyzer_registers_no_symbol_action(string analyzerName)
+    {
+        var analyzer = TransferAnalyzers.All.Single(a => a.GetType().Name == analyzerName);
+        var source = """
+            using System;
+
+            [MemoryPack.MemoryPackable]
+            public sealed partial class Holder
+            {
+                public Action? Hook { get; set; }
+            }
+            """;
+
+        var (diagnostics, telemetry) = await AnalyzerRunner.RunAsync(TestReferences.CreateCompilation([source], TestReferences.FrameworkOnly.Add(
+            MetadataReference.CreateFromFile(typeof(MemoryPack.MemoryPackableAttribute).Assembly.Location))), analyzer);
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(1, telemetry.CompilationStartActionsCount);
+        Assert.Equal(0, telemetry.SymbolActionsCount);
+
+        // The control: with ContractGen referenced the same analyzer does register its action.
+        (_, telemetry) = await AnalyzerRunner.RunAsync(TestReferences.CreateCompilation([source]), analyzer);
+        Assert.Equal(1, telemetry.SymbolActionsCount);
+    }
+
     private static Task VerifyAsync(string source, params DiagnosticResult[] expected)
         => new TransferAnalyzerTest(source, expected).RunAsync();
 
