@@ -321,6 +321,23 @@ public sealed class TransferRuleTests
             }
             """);
 
+    [Fact]
+    public Task CGEN3001_not_reported_for_a_type_the_compiler_cannot_resolve()
+        => VerifyAsync(Usings + """
+            [MemoryPackable]
+            public sealed partial class Holder
+            {
+                public {|#0:Missing|}? Value { get; set; }
+            }
+
+            [ServiceContract(Context = ServiceContext.User)]
+            public partial interface IStore
+            {
+                Task PutAsync(Holder holder);
+            }
+            """,
+            DiagnosticResult.CompilerError("CS0246").WithLocation(0).WithArguments("Missing"));
+
     // CGEN3004: abstract types without a closed set of union cases.
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ContractGen.CodeAnalysis;
@@ -12,18 +11,17 @@ internal static class ObjectRemotingRule
     /// <summary>Types that are live objects whatever their declaration says: object, dynamic, delegates, pointers, streams, tasks...</summary>
     public static TypeFinding? CheckLiveObject(ITypeSymbol type)
     {
-        var name = type.ToDisplayString();
         string? reason = type switch
         {
             { SpecialType: SpecialType.System_Object } => "'object' can hold a live object of any type; send a concrete data type instead",
             { TypeKind: TypeKind.Dynamic } => "'dynamic' can hold a live object of any type; send a concrete data type instead",
             { TypeKind: TypeKind.Delegate } or { SpecialType: SpecialType.System_Delegate or SpecialType.System_MulticastDelegate }
-                => $"delegate '{name}' would pass a live callback; return data, or let the client open a stream",
-            { TypeKind: TypeKind.Pointer or TypeKind.FunctionPointer } => $"pointer '{name}' has no meaning in another process; send the data it points to",
-            { TypeKind: TypeKind.TypeParameter } => $"type parameter '{name}' is not a concrete type; contracts are not generic",
-            { IsRefLikeType: true } => $"ref struct '{name}' cannot be stored or serialized; send an array or ReadOnlyMemory<byte> instead",
+                => $"delegate '{type.ToDisplayString()}' would pass a live callback; return data, or let the client open a stream",
+            { TypeKind: TypeKind.Pointer or TypeKind.FunctionPointer } => $"pointer '{type.ToDisplayString()}' has no meaning in another process; send the data it points to",
+            { TypeKind: TypeKind.TypeParameter } => $"type parameter '{type.ToDisplayString()}' is not a concrete type; contracts are not generic",
+            { IsRefLikeType: true } => $"ref struct '{type.ToDisplayString()}' cannot be stored or serialized; send an array or ReadOnlyMemory<byte> instead",
             { SpecialType: SpecialType.System_Array } => "'System.Array' does not say what its elements are; send a typed array such as int[]",
-            INamedTypeSymbol named => DescribeFrameworkObject(named, name),
+            INamedTypeSymbol named => DescribeFrameworkObject(named),
             _ => null,
         };
         return reason is null ? null : new TypeFinding(DiagnosticIds.ObjectRemoting, type, reason);
@@ -47,21 +45,23 @@ internal static class ObjectRemotingRule
         return new TypeFinding(DiagnosticIds.ObjectRemoting, type, reason);
     }
 
-    private static string? DescribeFrameworkObject(INamedTypeSymbol type, string name)
+    private static string? DescribeFrameworkObject(INamedTypeSymbol type)
     {
         for (var current = type; current is not null; current = current.BaseType)
         {
-            switch (MemoryPackFacts.MetadataName(current.OriginalDefinition))
+            // Types of the user's own namespaces cannot be these: skip the lookup for them.
+            var name = current.ContainingNamespace is { Name: "System" or "IO" or "Tasks" } ? MemoryPackFacts.MetadataName(current.OriginalDefinition) : null;
+            switch (name)
             {
                 case "System.IO.Stream":
-                    return $"stream '{name}' is a handle to data in this process; send the bytes as byte[] or ReadOnlyMemory<byte>, or return IAsyncEnumerable<byte[]> chunks";
+                    return $"stream '{type.ToDisplayString()}' is a handle to data in this process; send the bytes as byte[] or ReadOnlyMemory<byte>, or return IAsyncEnumerable<byte[]> chunks";
                 case "System.Threading.Tasks.Task" or "System.Threading.Tasks.Task`1" or "System.Threading.Tasks.ValueTask" or "System.Threading.Tasks.ValueTask`1":
-                    return $"'{name}' is an operation running in this process; await it and send its result";
+                    return $"'{type.ToDisplayString()}' is an operation running in this process; await it and send its result";
                 case "System.MarshalByRefObject":
-                    return $"'{name}' is a MarshalByRefObject, a reference to an object in this process; send the data it holds in a [MemoryPackable] type";
+                    return $"'{type.ToDisplayString()}' is a MarshalByRefObject, a reference to an object in this process; send the data it holds in a [MemoryPackable] type";
                 case "System.Type":
                     // MemoryPack writes a Type as its name and loads it in the receiver: the sender would choose what is loaded.
-                    return $"'{name}' is resolved by name in the receiving process, which would load whatever type the sender names; send an enum or a name the service maps";
+                    return $"'{type.ToDisplayString()}' is resolved by name in the receiving process, which would load whatever type the sender names; send an enum or a name the service maps";
             }
         }
 

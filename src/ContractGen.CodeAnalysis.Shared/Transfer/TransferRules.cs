@@ -16,7 +16,9 @@ internal static class TransferRules
     /// even where MemoryPack alone could copy it as raw bytes.
     /// </summary>
     public static TypeFinding? Find(ITypeSymbol type, bool topLevel)
-        => ObjectRemotingRule.CheckLiveObject(type)
+        => type.TypeKind == TypeKind.Error
+            ? null // the compiler reports a type it cannot resolve; another error on top says nothing new
+            : ObjectRemotingRule.CheckLiveObject(type)
            ?? OpenPolymorphismRule.Check(type)
            ?? MemoryPackableRule.Check(type, topLevel)
            ?? ObjectRemotingRule.CheckNoSerializer(type);
