@@ -333,6 +333,7 @@ internal static class ContractParser
     private static Location? GetAttributeLocation(AttributeData? attribute)
         => attribute?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
-    private static Location? GetReturnTypeLocation(IMethodSymbol method)
+    /// <summary>Where a method's return type is written (a result's problems point there), or null for a method from metadata.</summary>
+    internal static Location? GetReturnTypeLocation(IMethodSymbol method)
         => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation();
 }

@@ -53,7 +53,7 @@ internal static class TransferProblems
                     var found = First(result, "result", ruleId, cancellationToken);
                     if (found is not null)
                     {
-                        yield return CreateInside(found, $"the result of '{method.Name}'", ReturnTypeLocation(method) ?? methodLocation);
+                        yield return CreateInside(found, $"the result of '{method.Name}'", ContractParser.GetReturnTypeLocation(method) ?? methodLocation);
                     }
                 }
 
@@ -95,9 +95,6 @@ internal static class TransferProblems
             ? returnType.TypeArguments[0]
             : null;
     }
-
-    private static Location? ReturnTypeLocation(IMethodSymbol method)
-        => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation();
 
     private static bool IsContract(INamedTypeSymbol type, KnownTypes known)
         => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
