@@ -322,6 +322,45 @@ public sealed class TransferRuleTests
             """);
 
     [Fact]
+    public Task CGEN3001_follows_MemoryPack_GenerateType_collection_elements_but_not_NoGenerate()
+        => VerifyAsync(Usings + """
+            [MemoryPackable]
+            public sealed partial record Entry(string Key, Func<string>? Resolve);
+
+            // MemoryPack writes the elements of a GenerateType.Collection type.
+            [MemoryPackable(GenerateType.Collection)]
+            public sealed partial class Entries : List<Entry>
+            {
+            }
+
+            // GenerateType.NoGenerate: the author registers a formatter of their own, so its members are theirs to judge.
+            [MemoryPackable(GenerateType.NoGenerate)]
+            public sealed partial class Opaque
+            {
+                public object? Anything { get; set; }
+            }
+
+            [MemoryPackable(GenerateType.VersionTolerant)]
+            public sealed partial class Settings
+            {
+                [MemoryPackOrder(0)]
+                public Entries Entries { get; set; } = new();
+
+                [MemoryPackOrder(1)]
+                public Opaque? Opaque { get; set; }
+            }
+
+            [ServiceContract(Context = ServiceContext.User)]
+            public partial interface ISettings
+            {
+                Task SaveAsync(Settings {|#0:settings|});
+            }
+            """,
+            Expect(DiagnosticDescriptors.ObjectRemoting).WithArguments(
+                "member 'settings.Entries[].Resolve' of parameter 'settings' of 'SaveAsync'",
+                "delegate 'System.Func<string>?' would pass a live callback; return data, or let the client open a stream"));
+
+    [Fact]
     public Task CGEN3001_not_reported_for_a_type_the_compiler_cannot_resolve()
         => VerifyAsync(Usings + """
             [MemoryPackable]
