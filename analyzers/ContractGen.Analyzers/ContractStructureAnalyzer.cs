@@ -76,7 +76,8 @@ public sealed class ContractStructureAnalyzer : DiagnosticAnalyzer
             }
             else if (IsWithin(contract, location))
             {
-                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, problem.MessageArguments));
+                // The properties tell a code fix what to change (CGEN1013: the type to make [MemoryPackable] partial).
+                context.ReportDiagnostic(Diagnostic.Create(descriptor, location, additionalLocations: null, problem.Properties, problem.MessageArguments));
                 reportedNotPartial |= problem.Id == DiagnosticIds.ContractMustBePartial;
             }
             else if (problem.Id == DiagnosticIds.ContractMustBePartial || IsInBaseContract(contract, location, known))

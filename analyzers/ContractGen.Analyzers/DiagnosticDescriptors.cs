@@ -13,6 +13,8 @@ internal static class DiagnosticDescriptors
 {
     private const string ContractCategory = "ContractGen.Contract";
     private const string ConfigurationCategory = "ContractGen.Configuration";
+    private const string SecurityCategory = "ContractGen.Security";
+    private const string UsageCategory = "ContractGen.Usage";
     private const string HelpLinkBase = "https://github.com/contractgen/contractgen/blob/main/docs/diagnostics/";
 
     /// <summary>{0}: the type that is not partial; {1}: the contract.</summary>
@@ -175,9 +177,60 @@ internal static class DiagnosticDescriptors
             + "It must be non-empty, at most 256 characters long, and contain no whitespace or control characters.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.InvalidContractName + ".md");
 
+    // What may cross a privilege boundary: the transfer rules (src/ContractGen.CodeAnalysis.Shared/Transfer). The parser
+    // reports CGEN1013, CGEN3004 and CGEN3005 for a parameter or result itself; the rule analyzers report CGEN1013,
+    // CGEN3001 and CGEN3004 for what lies inside a [MemoryPackable] type.
+    /// <summary>{0}: what carries the type (a parameter, a result, or a member path within one); {1}: the type; {2}: what is wrong with it.</summary>
+    public static readonly DiagnosticDescriptor NotMemoryPackable = new(
+        id: DiagnosticIds.NotMemoryPackable,
+        title: "Transferred type without a MemoryPack formatter",
+        messageFormat: "Make '{1}' [MemoryPackable] partial, with its containing types partial, so that {0} can be serialized: {2}",
+        category: ContractCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A class, struct or record of your own crosses the wire through MemoryPack, which writes only types marked [MemoryPackable] and declared partial, "
+            + "together with every type that contains them, so that its generator can add the formatter. Without one the call fails to compile or fails at run time.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.NotMemoryPackable + ".md");
+
+    /// <summary>{0}: the member path and what carries it; {1}: why it cannot cross and what to send instead.</summary>
+    public static readonly DiagnosticDescriptor ObjectRemoting = new(
+        id: DiagnosticIds.ObjectRemoting,
+        title: "Live object inside a transferred type",
+        messageFormat: "Change the type of {0}: {1}",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Only data may cross a privilege boundary. A member of a transferred type that is an interface, a delegate, object, dynamic, a pointer, a Stream, a Task, "
+            + "a MarshalByRefObject, a System.Type or a type MemoryPack cannot serialize would hand the other process a live object, a callback or an address, or fail at run time. "
+            + "It is an error in System and User contracts and a warning in Application contracts, whose private helper runs with the application's own privileges.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ObjectRemoting + ".md");
+
+    /// <summary>{0}: what carries the type (a parameter, a result, or a member path within one); {1}: the abstract type.</summary>
+    public static readonly DiagnosticDescriptor OpenPolymorphism = new(
+        id: DiagnosticIds.OpenPolymorphism,
+        title: "Abstract transferred type without union cases",
+        messageFormat: "List the concrete types of '{1}' with [MemoryPackable] and [MemoryPackUnion] attributes, or use a sealed data type, for {0}",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The receiver of an abstract class or interface must create some concrete object from the bytes. "
+            + "A closed set of [MemoryPackUnion] cases is the list of types it may create; without one MemoryPack cannot decode the value, and an open set would let the sender choose the type.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.OpenPolymorphism + ".md");
+
+    /// <summary>{0}: the parameter; {1}: the method; {2}: the parameter's type.</summary>
+    public static readonly DiagnosticDescriptor DaemonCallback = new(
+        id: DiagnosticIds.DaemonCallback,
+        title: "Callback into the clients of a system daemon",
+        messageFormat: "Remove callback parameter '{0}' ('{2}') of '{1}': a system daemon never calls into its clients, so return IAsyncEnumerable<T> for a stream of results the client opens",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "A ServiceContext.System contract is served by a daemon that any local user may call. "
+            + "The daemon answers requests and never initiates contact with a user process, so a delegate, IProgress<T>, IObserver<T> or other interface parameter it would call back through is refused. "
+            + "Progress and events travel as an IAsyncEnumerable<T> result, a stream the client opens and controls.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.DaemonCallback + ".md");
+
     // Safety rules of System contracts, the cancellation suggestion and the call-site rule (issue 4, policy part).
-    private const string SecurityCategory = "ContractGen.Security";
-    private const string UsageCategory = "ContractGen.Usage";
 
     /// <summary>{0}: the method.</summary>
     public static readonly DiagnosticDescriptor MissingCancellationToken = new(
@@ -263,7 +316,11 @@ internal static class DiagnosticDescriptors
         MisplacedCancellationToken,
         GenericContract,
         OneWayWithResult,
-        InvalidContractName);
+        InvalidContractName,
+        // Transfer rules the parser applies to a parameter or result itself (the generator cannot emit those).
+        NotMemoryPackable,
+        OpenPolymorphism,
+        DaemonCallback);
 
     private static readonly ImmutableDictionary<string, DiagnosticDescriptor> ById =
         ContractStructure.ToImmutableDictionary(d => d.Id, d => d);

@@ -9,11 +9,8 @@ namespace ContractGen.CodeAnalysis;
 /// </summary>
 internal sealed record ContractOptions(AttributeData? Attribute, string? Name, int Context, int? MaxStringLength, int? MaxCollectionLength, int? MaxByteLength)
 {
-    /// <summary>The value of <c>ServiceContext.System</c>: a daemon that any local user can reach, held to the strictest rules.</summary>
-    public const int SystemContext = 0;
-
-    /// <summary>Whether the contract is served by a system daemon (the default context).</summary>
-    public bool IsSystem => Context == SystemContext;
+    /// <summary>Whether the contract is served by a system daemon (the default context), held to the strictest rules.</summary>
+    public bool IsSystem => Context == ServiceContexts.System;
 
     /// <summary>Reads the <c>[ServiceContract]</c> attribute of <paramref name="contract"/>.</summary>
     public static ContractOptions Read(INamedTypeSymbol contract, KnownTypes known)
@@ -22,7 +19,7 @@ internal sealed record ContractOptions(AttributeData? Attribute, string? Name, i
         return new ContractOptions(
             attribute,
             Get(attribute, "Name") as string,
-            Get(attribute, "Context") is int context ? context : SystemContext,
+            attribute is null ? ServiceContexts.System : ServiceContexts.Of(attribute),
             Get(attribute, "MaxStringLength") as int?,
             Get(attribute, "MaxCollectionLength") as int?,
             Get(attribute, "MaxByteLength") as int?);

@@ -69,7 +69,7 @@ internal static class ContractParser
                 switch (member)
                 {
                     case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAbstract: true } method:
-                        if (ParseMethod(method, iface, known, validation, registrations, problems) is { } methodModel)
+                        if (ParseMethod(method, iface, known, context, validation, registrations, problems) is { } methodModel)
                         {
                             var methodRule = Authorization.ReadRule(method, known, out var methodOpen);
                             methods.Add(methodModel with { Policy = Authorization.GetPolicy(contractRule, contractOpen, methodRule, methodOpen, context) });
@@ -115,7 +115,7 @@ internal static class ContractParser
     public static ulong ComputeFingerprint(string wireName, IEnumerable<MethodModel> methods)
         => Fnv.Hash64(wireName + "\n" + string.Join("\n", methods.Select(m => m.Signature).OrderBy(s => s, System.StringComparer.Ordinal)));
 
-    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, ValidationParser validation, List<FormatterRegistration> registrations, List<ContractProblem> problems)
+    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, int context, ValidationParser validation, List<FormatterRegistration> registrations, List<ContractProblem> problems)
     {
         var location = method.Locations.FirstOrDefault();
         var problemCount = problems.Count;
@@ -163,10 +163,10 @@ internal static class ContractParser
         WireTypeModel? result = null;
         if (resultType is not null)
         {
-            result = WireTypes.Classify(resultType, known, registrations, out var why);
+            result = WireTypes.Classify(resultType, known, registrations, out var problem);
             if (result is null)
             {
-                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedWireType, GetReturnTypeLocation(method) ?? location, $"the result of '{method.Name}'", why!));
+                problems.Add(TransferProblems.Create(problem!, $"the result of '{method.Name}'", GetReturnTypeLocation(method) ?? location));
             }
         }
 
@@ -195,10 +195,17 @@ internal static class ContractParser
                 continue;
             }
 
-            var wireType = WireTypes.Classify(parameter.Type, known, registrations, out var why);
+            // A daemon's callback parameter gets the advice that fits it (CGEN3005) instead of the generic CGEN1005.
+            if (DaemonCallbackRule.Check(parameter, method, context, parameterLocation) is { } callback)
+            {
+                problems.Add(callback);
+                continue;
+            }
+
+            var wireType = WireTypes.Classify(parameter.Type, known, registrations, out var problem);
             if (wireType is null)
             {
-                problems.Add(new ContractProblem(DiagnosticIds.UnsupportedWireType, parameterLocation, $"parameter '{parameter.Name}' of '{method.Name}'", why!));
+                problems.Add(TransferProblems.Create(problem!, $"parameter '{parameter.Name}' of '{method.Name}'", parameterLocation));
                 continue;
             }
 
@@ -323,6 +330,7 @@ internal static class ContractParser
     private static Location? GetAttributeLocation(AttributeData? attribute)
         => attribute?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
 
-    private static Location? GetReturnTypeLocation(IMethodSymbol method)
+    /// <summary>Where a method's return type is written (a result's problems point there), or null for a method from metadata.</summary>
+    internal static Location? GetReturnTypeLocation(IMethodSymbol method)
         => method.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<MethodDeclarationSyntax>().FirstOrDefault()?.ReturnType.GetLocation();
 }

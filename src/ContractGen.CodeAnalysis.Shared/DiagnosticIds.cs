@@ -20,6 +20,12 @@ internal static class DiagnosticIds
 
     public const string InvalidContractName = "CGEN2001";
 
+    // What may cross a privilege boundary (the transfer rules, src/ContractGen.CodeAnalysis.Shared/Transfer).
+    public const string NotMemoryPackable = "CGEN1013";
+    public const string ObjectRemoting = "CGEN3001";
+    public const string OpenPolymorphism = "CGEN3004";
+    public const string DaemonCallback = "CGEN3005";
+
     // Safety rules of System contracts, the cancellation suggestion and the call-site rule.
     public const string MissingCancellationToken = "CGEN1014";
     public const string ClientSuppliedIdentity = "CGEN3002";

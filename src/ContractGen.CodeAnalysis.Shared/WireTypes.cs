@@ -19,13 +19,13 @@ internal static class WireTypes
         miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes | SymbolDisplayMiscellaneousOptions.ExpandNullable);
 
     /// <summary>
-    /// Classifies <paramref name="type"/>. Returns null and sets <paramref name="why"/> (naming the offending part,
-    /// e.g. an element type) when the type cannot cross the wire.
+    /// Classifies <paramref name="type"/>. Returns null and sets <paramref name="problem"/> (the rule it breaks, with a
+    /// reason naming the offending part, e.g. an element type) when the type cannot cross the wire.
     /// </summary>
-    public static WireTypeModel? Classify(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, out string? why)
+    public static WireTypeModel? Classify(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, out TypeFinding? problem)
     {
-        why = null;
-        var kind = ClassifyKind(type, known, registrations, topLevel: true, ref why);
+        problem = null;
+        var kind = ClassifyKind(type, known, registrations, topLevel: true, ref problem);
         if (kind is null)
         {
             return null;
@@ -58,7 +58,7 @@ internal static class WireTypes
         return returnType.ToDisplayString(EmitFormat);
     }
 
-    private static WireKind? ClassifyKind(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, bool topLevel, ref string? why)
+    private static WireKind? ClassifyKind(ITypeSymbol type, KnownTypes known, ICollection<FormatterRegistration> registrations, bool topLevel, ref TypeFinding? problem)
     {
         switch (type.SpecialType)
         {
@@ -80,9 +80,6 @@ internal static class WireTypes
                 return WireKind.Unmanaged;
             case SpecialType.System_String:
                 return WireKind.String;
-            case SpecialType.System_Object:
-                why = "'object' can hold a live object of any type; send a concrete data type instead";
-                return null;
         }
 
         if (type.TypeKind == TypeKind.Enum)
@@ -94,7 +91,7 @@ internal static class WireTypes
         {
             if (!array.IsSZArray)
             {
-                why = $"multi-dimensional array '{type.ToDisplayString()}' is not supported; use a jagged array or a list";
+                problem = Unsupported(type, $"multi-dimensional array '{type.ToDisplayString()}' is not supported; use a jagged array or a list");
                 return null;
             }
 
@@ -103,7 +100,7 @@ internal static class WireTypes
                 return WireKind.ByteArray;
             }
 
-            var element = ClassifyKind(array.ElementType, known, registrations, topLevel: false, ref why);
+            var element = ClassifyKind(array.ElementType, known, registrations, topLevel: false, ref problem);
             if (element is null)
             {
                 return null;
@@ -120,7 +117,7 @@ internal static class WireTypes
 
         if (type is not INamedTypeSymbol named)
         {
-            why = DescribeUnsupported(type);
+            problem = Describe(type);
             return null;
         }
 
@@ -132,7 +129,7 @@ internal static class WireTypes
         if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
         {
             var inner = named.TypeArguments[0];
-            var innerKind = ClassifyKind(inner, known, registrations, topLevel: false, ref why);
+            var innerKind = ClassifyKind(inner, known, registrations, topLevel: false, ref problem);
             if (innerKind is null)
             {
                 return null;
@@ -157,7 +154,7 @@ internal static class WireTypes
 
         if (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known.ListOfT))
         {
-            if (ClassifyKind(named.TypeArguments[0], known, registrations, topLevel: false, ref why) is null)
+            if (ClassifyKind(named.TypeArguments[0], known, registrations, topLevel: false, ref problem) is null)
             {
                 return null;
             }
@@ -168,8 +165,8 @@ internal static class WireTypes
 
         if (SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, known.DictionaryOfTKeyTValue))
         {
-            if (ClassifyKind(named.TypeArguments[0], known, registrations, topLevel: false, ref why) is null
-                || ClassifyKind(named.TypeArguments[1], known, registrations, topLevel: false, ref why) is null)
+            if (ClassifyKind(named.TypeArguments[0], known, registrations, topLevel: false, ref problem) is null
+                || ClassifyKind(named.TypeArguments[1], known, registrations, topLevel: false, ref problem) is null)
             {
                 return null;
             }
@@ -184,31 +181,42 @@ internal static class WireTypes
         {
             if (named.IsGenericType)
             {
-                why = $"generic [MemoryPackable] type '{named.ToDisplayString()}' is not supported; use a non-generic type";
+                problem = Unsupported(type, $"generic [MemoryPackable] type '{named.ToDisplayString()}' is not supported; use a non-generic type");
+                return null;
+            }
+
+            // Not partial, or abstract without union cases: MemoryPack generates no formatter the emitted code could register.
+            if (TransferRules.Find(named, topLevel: true) is { } finding)
+            {
+                problem = AtTopLevel(finding);
                 return null;
             }
 
             registrations.Add(new FormatterRegistration(named.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(EmitFormat), IsPackable: true));
-            return WireKind.Packable;
+
+            // A union's formatter is registered by the abstract type, but the type is not IMemoryPackable<T> itself: it is
+            // written through its registered formatter, not WritePackable.
+            return MemoryPackFacts.GetShape(named) == PackableShape.Union ? WireKind.Formatted : WireKind.Packable;
         }
 
-        why = DescribeUnsupported(type);
+        problem = Describe(type);
         return null;
     }
 
-    private static string DescribeUnsupported(ITypeSymbol type)
-    {
-        var name = type.ToDisplayString();
-        return type.TypeKind switch
-        {
-            TypeKind.Interface => $"interface '{name}' would pass a live object reference; send a [MemoryPackable] data type instead",
-            TypeKind.Delegate => $"delegate '{name}' would pass a live callback; return data, or let the client open a stream",
-            TypeKind.Dynamic => "'dynamic' can hold a live object of any type; send a concrete data type instead",
-            TypeKind.Pointer or TypeKind.FunctionPointer => $"pointer '{name}' has no meaning in another process; send the data it points to",
-            TypeKind.TypeParameter => $"type parameter '{name}' is not a concrete type; contracts are not generic",
-            _ => $"type '{name}' has no wire format; mark it [MemoryPackable] partial, or use primitives, strings, byte[], ReadOnlyMemory<byte>, arrays, List<T> or Dictionary<TKey,TValue>",
-        };
-    }
+    /// <summary>
+    /// Why a type the emitter does not handle cannot be a parameter or result: a transfer rule it breaks (object remoting
+    /// is CGEN1005 here, since the generator cannot emit it; the same rule is CGEN3001 inside a data type), or else that it
+    /// has no wire format at the top level, though MemoryPack could write it as a member (HashSet&lt;T&gt;, IReadOnlyList&lt;T&gt;...).
+    /// </summary>
+    private static TypeFinding Describe(ITypeSymbol type)
+        => TransferRules.Find(type, topLevel: true) is { } finding
+            ? AtTopLevel(finding)
+            : Unsupported(type, $"type '{type.ToDisplayString()}' has no wire format as a parameter or result; use primitives, strings, byte[], ReadOnlyMemory<byte>, arrays, List<T>, Dictionary<TKey,TValue> or a [MemoryPackable] type");
+
+    private static TypeFinding AtTopLevel(TypeFinding finding)
+        => finding.Id == DiagnosticIds.ObjectRemoting ? finding with { Id = DiagnosticIds.UnsupportedWireType } : finding;
+
+    private static TypeFinding Unsupported(ITypeSymbol type, string reason) => new(DiagnosticIds.UnsupportedWireType, type, reason);
 
     private static bool IsNullableValueType(ITypeSymbol type)
         => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };

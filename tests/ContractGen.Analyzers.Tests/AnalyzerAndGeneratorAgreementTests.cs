@@ -157,6 +157,70 @@ public sealed class AnalyzerAndGeneratorAgreementTests
             }
             """, 2),
 
+        ["TransferredDataModel"] = ("""
+            namespace Example.Model;
+
+            public enum Status { Open, Closed }
+
+            public struct Point
+            {
+                public int X;
+                public int Y;
+            }
+
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Circle))]
+            [MemoryPackUnion(1, typeof(Polygon))]
+            public abstract partial class Shape
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial class Circle : Shape
+            {
+                public Point Center { get; set; }
+                public double Radius { get; set; }
+            }
+
+            [MemoryPackable]
+            public sealed partial class Polygon : Shape
+            {
+                public Point[] Corners { get; set; } = Array.Empty<Point>();
+            }
+
+            [MemoryPackable]
+            public sealed partial class Drawing
+            {
+                public string Title { get; set; } = "";
+                public List<Shape> Shapes { get; set; } = new();
+                public IReadOnlyList<string> Tags { get; set; } = Array.Empty<string>();
+                public Dictionary<string, Drawing> Layers { get; set; } = new();
+                public Drawing? Parent { get; set; }
+                public Status Status { get; set; }
+
+                [MemoryPackIgnore]
+                public Action? OnChanged { get; set; }
+            }
+
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Renamed))]
+            public partial interface IEvent
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial record Renamed(string Title) : IEvent;
+
+            [ServiceContract(Name = "com.example.drawings", Context = ServiceContext.User)]
+            public partial interface IDrawings
+            {
+                Task<IEvent?> LastEventAsync(IEvent? since);
+                Task<Drawing> GetAsync(Guid id, CancellationToken cancellationToken = default);
+                Task PutAsync(Drawing drawing, Shape focus, List<Shape> extra);
+                IAsyncEnumerable<Shape> WatchAsync(CancellationToken cancellationToken = default);
+            }
+            """, 1),
+
         ["Validation"] = ("""
             namespace Example.Validation;
 
@@ -202,6 +266,22 @@ public sealed class AnalyzerAndGeneratorAgreementTests
                 string Name { get; }
             }
             """,
+        ["DaemonCallback"] = """
+            [ServiceContract(Name = "com.example.daemon", Context = ServiceContext.System)]
+            public partial interface IDaemon
+            {
+                Task CopyAsync(string from, IProgress<int> progress);
+            }
+            """,
+        ["NotMemoryPackable"] = """
+            public sealed record Order(string Sku);
+
+            [ServiceContract(Name = "com.example.orders", Context = ServiceContext.User)]
+            public partial interface IOrders
+            {
+                Task PlaceAsync(Order order);
+            }
+            """,
         ["BadName"] = """
             [ServiceContract(Name = "has space")]
             public partial interface IBadName
@@ -223,8 +303,11 @@ public sealed class AnalyzerAndGeneratorAgreementTests
         var compilation = TestReferences.CreateCompilation([Usings + source]);
         AssertNoErrors(compilation.GetDiagnostics(), "the contract itself");
 
-        var (diagnostics, _) = await AnalyzerRunner.RunAsync(compilation);
-        Assert.Empty(diagnostics);
+        foreach (var analyzer in TransferAnalyzers.All)
+        {
+            var (diagnostics, _) = await AnalyzerRunner.RunAsync(compilation, analyzer);
+            Assert.Empty(diagnostics);
+        }
 
         var (output, generated) = RunGenerators(compilation);
         Assert.Equal(contracts, generated.Length);

@@ -8,12 +8,9 @@ namespace ContractGen.Analyzers.Tests;
 /// <summary>Runs an analyzer (by default <see cref="ContractStructureAnalyzer"/>) on a compilation the way the compiler does, with telemetry on.</summary>
 internal static class AnalyzerRunner
 {
-    public static Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry)> RunAsync(Compilation compilation)
-        => RunAsync(compilation, new ContractStructureAnalyzer());
-
-    /// <summary>Runs <paramref name="analyzer"/> on <paramref name="compilation"/>, with telemetry on.</summary>
-    public static async Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry)> RunAsync(Compilation compilation, DiagnosticAnalyzer analyzer)
+    public static async Task<(ImmutableArray<Diagnostic> Diagnostics, AnalyzerTelemetryInfo Telemetry)> RunAsync(Compilation compilation, DiagnosticAnalyzer? analyzerToRun = null)
     {
+        var analyzer = analyzerToRun ?? new ContractStructureAnalyzer();
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),

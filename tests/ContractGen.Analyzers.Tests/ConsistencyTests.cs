@@ -33,9 +33,11 @@ public sealed class ConsistencyTests
     }
 
     [Fact]
-    public void Every_descriptor_is_reported_by_exactly_one_analyzer()
+    public void Every_descriptor_is_reported_by_an_analyzer()
     {
-        var supported = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToList();
+        // Each rule may have an analyzer of its own (a transfer rule is reported by the structure analyzer for a parameter
+        // and by its rule analyzer inside a type): together they support every descriptor, and nothing else.
+        var supported = AllAnalyzers().SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct(StringComparer.Ordinal);
         Assert.Equal(AllDescriptors().Select(d => d.Id).Order(StringComparer.Ordinal), supported.Order(StringComparer.Ordinal));
     }
 

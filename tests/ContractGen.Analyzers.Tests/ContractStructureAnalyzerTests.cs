@@ -247,7 +247,8 @@ public sealed class ContractStructureAnalyzerTests
                 void Done();
             }
 
-            [ServiceContract]
+            // A user agent: in a System contract a callback parameter is CGEN3005 instead (TransferRuleTests).
+            [ServiceContract(Context = ServiceContext.User)]
             public partial interface IRemoting
             {
                 Task SubscribeAsync(ICallback {|#0:callback|});
