@@ -230,7 +230,7 @@ internal static class DiagnosticDescriptors
             + "Progress and events travel as an IAsyncEnumerable<T> result, a stream the client opens and controls.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.DaemonCallback + ".md");
 
-    // Safety rules of System contracts, the cancellation suggestion and the call-site rule (issue 4, policy part).
+    // Safety rules of System contracts, the cancellation suggestion and the call-site rule.
 
     /// <summary>{0}: the method.</summary>
     public static readonly DiagnosticDescriptor MissingCancellationToken = new(
