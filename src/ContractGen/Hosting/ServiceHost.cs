@@ -63,6 +63,29 @@ public sealed partial class ServiceHost : IAsyncDisposable
         return AddDispatcher(ContractRegistry.Get<TContract>().CreateDispatcher(implementation));
     }
 
+    /// <summary>
+    /// Serves <typeparamref name="TContract"/> with instances that <paramref name="activator"/> creates for each
+    /// connection or each call, and releases when that connection or call is done (for example, from a
+    /// dependency-injection scope).
+    /// </summary>
+    /// <param name="activator">Creates an instance; called once per accepted connection or once per call.</param>
+    /// <param name="scope"><see cref="ServiceLifetimeScope.PerConnection"/> or <see cref="ServiceLifetimeScope.PerCall"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scope"/> is <see cref="ServiceLifetimeScope.Singleton"/> (pass the instance instead) or unknown.</exception>
+    /// <exception cref="InvalidOperationException">The host has started, or already serves a contract with the same name.</exception>
+    public ServiceHost AddService<TContract>(ServiceActivator<TContract> activator, ServiceLifetimeScope scope)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(activator);
+        var descriptor = ContractRegistry.Get<TContract>();
+        return AddDispatcher(scope switch
+        {
+            ServiceLifetimeScope.PerConnection => new PerConnectionDispatcher<TContract>(descriptor, activator),
+            ServiceLifetimeScope.PerCall => new PerCallDispatcher<TContract>(descriptor, activator),
+            _ => throw new ArgumentOutOfRangeException(nameof(scope), scope,
+                "An activator serves PerConnection or PerCall; for a singleton, pass the instance to AddService(implementation)."),
+        });
+    }
+
     /// <summary>Serves a contract through a dispatcher created by generated code.</summary>
     public ServiceHost AddDispatcher(ServiceDispatcher dispatcher)
     {
@@ -155,6 +178,17 @@ public sealed partial class ServiceHost : IAsyncDisposable
             {
                 await connection.Channel.CloseAsync(ConnectionCloseReason.HostShuttingDown, "the host stopped").ConfigureAwait(false);
                 await connection.Channel.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // Per-connection instances are released once their connection closed and its calls finished: the host
+            // is stopped when they are, so that an application disposes its services after this host is done with them.
+            try
+            {
+                await Task.WhenAll(connections.Select(c => c.Released)).WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                Logger.ReleaseTimedOut();
             }
         }
         finally
