@@ -16,5 +16,6 @@ public partial interface ITracked
 /// <param name="Instance">The number the tracker gave the implementation instance (1, 2, …).</param>
 /// <param name="ConnectionId">The connection the call came on.</param>
 /// <param name="DependencyInstance">The number of the scoped dependency injected into that instance.</param>
+/// <param name="ActivatedForConnection">The connection <see cref="ServiceCallContext.Current"/> named when the instance was constructed.</param>
 [MemoryPackable]
-public sealed partial record Served(int Instance, long ConnectionId, int DependencyInstance);
+public sealed partial record Served(int Instance, long ConnectionId, int DependencyInstance, long ActivatedForConnection);

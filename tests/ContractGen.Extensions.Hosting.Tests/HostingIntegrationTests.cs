@@ -58,6 +58,7 @@ public sealed class HostingIntegrationTests
         Assert.Equal([1, 2, 3], served.Select(s => s.Instance));
         Assert.Equal([1, 2, 3], served.Select(s => s.DependencyInstance));
         Assert.All(served, s => Assert.Equal(served[0].ConnectionId, s.ConnectionId));
+        Assert.All(served, s => Assert.Equal(s.ConnectionId, s.ActivatedForConnection));
         foreach (var instance in served)
         {
             await app.Tracker.WhenDisposed(instance.Instance).WaitAsync(Patience);
@@ -85,6 +86,9 @@ public sealed class HostingIntegrationTests
         Assert.Equal(b1, b2);
         Assert.NotEqual(a1.Instance, b1.Instance);
         Assert.NotEqual(a1.DependencyInstance, b1.DependencyInstance);
+        Assert.NotEqual(a1.ConnectionId, b1.ConnectionId);
+        Assert.Equal(a1.ConnectionId, a1.ActivatedForConnection);
+        Assert.Equal(b1.ConnectionId, b1.ActivatedForConnection);
         Assert.Equal(2, app.Tracker.Created);
 
         await a.DisposeAsync();

@@ -48,6 +48,7 @@ public sealed class TrackedService : ITracked, IAsyncDisposable
     private readonly InstanceTracker _tracker;
     private readonly ScopedDependency _dependency;
     private readonly int _number;
+    private readonly long _activatedFor = ServiceCallContext.Current?.ConnectionId ?? -1;
     private int _running;
 
     public TrackedService(InstanceTracker tracker, ScopedDependency dependency)
@@ -58,7 +59,7 @@ public sealed class TrackedService : ITracked, IAsyncDisposable
     }
 
     public ValueTask<Served> WhoServesAsync(CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(new Served(_number, ServiceCallContext.Current?.ConnectionId ?? -1, _dependency.Number));
+        => ValueTask.FromResult(new Served(_number, ServiceCallContext.Current?.ConnectionId ?? -1, _dependency.Number, _activatedFor));
 
     public async ValueTask<int> WaitForGateAsync(int value, CancellationToken cancellationToken = default)
     {

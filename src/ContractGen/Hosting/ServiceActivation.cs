@@ -20,7 +20,8 @@ public enum ServiceLifetimeScope
 
 /// <summary>
 /// Creates the implementation that serves one connection or one call (see <see cref="ServiceLifetimeScope"/>).
-/// Called by the host; an exception fails that connection's handshake or that call, never the host.
+/// Called by the host with <see cref="ServiceCallContext.Current"/> set to <paramref name="context"/>, so constructors
+/// can read it too; an exception fails that connection's handshake or that call, never the host.
 /// </summary>
 /// <typeparam name="TContract">The contract interface.</typeparam>
 /// <param name="context">Who is calling and on which connection (the same for every call of a connection).</param>
@@ -77,7 +78,7 @@ internal sealed class PerCallDispatcher<TContract>(ContractDescriptor<TContract>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask DispatchAsync(ServerCall serverCall)
     {
-        var instance = activator(serverCall.CallContext);
+        var instance = ServiceActivation.Activate(activator, serverCall.CallContext);
         try
         {
             // The generated dispatcher is one small object over the instance; a per-call scope costs more than it anyway.
@@ -101,11 +102,32 @@ internal sealed class PerConnectionDispatcher<TContract>(ContractDescriptor<TCon
 
     internal override ServiceDispatcher BindConnection(ServiceCallContext context, out IAsyncDisposable? release)
     {
-        var instance = activator(context);
+        var instance = ServiceActivation.Activate(activator, context);
         release = instance;
         return descriptor.CreateDispatcher(instance.Implementation);
     }
 
     public override ValueTask DispatchAsync(ServerCall serverCall)
         => throw new InvalidOperationException("A per-connection service is dispatched through the dispatcher bound to each connection.");
+}
+
+/// <summary>Runs activators the same way for both scopes.</summary>
+internal static class ServiceActivation
+{
+    /// <summary>Calls <paramref name="activator"/> with <see cref="ServiceCallContext.Current"/> set to <paramref name="context"/>.</summary>
+    public static ServiceInstance<TContract> Activate<TContract>(ServiceActivator<TContract> activator, ServiceCallContext context)
+        where TContract : class
+    {
+        // A per-connection instance is created on the connection's read loop, outside any call's context.
+        var previous = ServiceCallContext.Current;
+        ServiceCallContext.Current = context;
+        try
+        {
+            return activator(context);
+        }
+        finally
+        {
+            ServiceCallContext.Current = previous;
+        }
+    }
 }
