@@ -237,6 +237,34 @@ public sealed class HostingIntegrationTests
         }
     }
 
+    [Fact]
+    public async Task A_per_connection_implementation_that_cannot_be_resolved_fails_the_connect_and_the_host_goes_on()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var directory = Directory.CreateTempSubdirectory("cgx-").FullName;
+        try
+        {
+            var endpoint = Transports.ServiceEndpoint.UnixSocket(Path.Combine(directory, "t.sock"));
+            builder.Services.AddSingleton<InstanceTracker>();
+            builder.Services.AddContractGenHost().ListenOn(endpoint).AddService<ITracked, TrackedService>(ServiceLifetimeScope.PerConnection);
+            using var app = builder.Build();
+            await app.StartAsync();
+
+            for (var attempt = 0; attempt < 2; attempt++)
+            {
+                var error = await Assert.ThrowsAnyAsync<ServiceConnectionException>(() => ServiceConnection.ConnectAsync<ITracked>(endpoint).WaitAsync(Patience));
+                Assert.NotEqual(ConnectionCloseReason.ConnectFailed, error.Reason);
+            }
+
+            Assert.Equal(0, app.Services.GetRequiredService<ContractGenHostedService>().Host.ConnectionCount);
+            await app.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>Calls until the client has heard of the shutdown and refuses (the first call may still race the notice).</summary>
     private static async Task<ServiceConnectionException> RefusedCallAsync(ITracked proxy)
     {
