@@ -230,6 +230,7 @@ internal sealed class ServerConnection : IFrameHandler
             // Closed while the instance was being created: OnClosed may have run before there was one to release.
             ReleaseWhenDrained();
         }
+
         _handshakeTimeout.Dispose();
         var ack = new HelloAckMessage(HelloStatus.Accepted, ProtocolConstants.Version, contract.Name, contract.Fingerprint,
             [.. contract.Methods.Select(m => m.Id)], _host.Options.MaxFrameSize, string.Empty);
