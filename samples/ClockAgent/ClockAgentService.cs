@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using ContractGen;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Example.ClockAgent;
@@ -10,7 +9,7 @@ namespace Example.ClockAgent;
 /// <see cref="ServiceLifetimeScope.PerConnection"/>): the greeting counter is that session's own, and the instance is
 /// disposed when the session disconnects.
 /// </summary>
-public sealed partial class ClockAgentService(ClockDaemonClient daemon, IHostApplicationLifetime lifetime, ILogger<ClockAgentService> logger) : IClockAgent, IDisposable
+public sealed partial class ClockAgentService(ClockDaemonClient daemon, ServiceHost host, ILogger<ClockAgentService> logger) : IClockAgent, IDisposable
 {
     private readonly long _connectionId = ServiceCallContext.Current?.ConnectionId ?? 0;
     private int _greetings;
@@ -28,13 +27,14 @@ public sealed partial class ClockAgentService(ClockDaemonClient daemon, IHostApp
 
     /// <inheritdoc/>
     /// <remarks>
-    /// When the agent begins to stop, the stream ends normally: a graceful stop waits for calls in flight, and a
-    /// stream that could run for hours would otherwise hold the stop until its timeout. The client then reconnects.
+    /// When the agent's host drains (it stops, refuses new clients and has told this one), the stream ends normally:
+    /// a graceful stop waits for calls in flight, and a stream that could run for hours would otherwise hold the stop
+    /// until its timeout. The client then reconnects, to the next agent.
     /// </remarks>
     public async IAsyncEnumerable<ClockTick> WatchAsync(string zone, int count, int intervalMilliseconds, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMilliseconds));
-        for (var i = 0; i < count && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
+        for (var i = 0; i < count && !host.Draining.IsCancellationRequested; i++)
         {
             var clock = await daemon.GetAsync(cancellationToken);
             var reading = await clock.NowAsync(zone, cancellationToken);
@@ -46,10 +46,10 @@ public sealed partial class ClockAgentService(ClockDaemonClient daemon, IHostApp
         }
     }
 
-    // False when the agent began to stop in the meantime.
+    // False when the host began to drain in the meantime.
     private async ValueTask<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken cancellationToken)
     {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, host.Draining);
         try
         {
             return await timer.WaitForNextTickAsync(either.Token);

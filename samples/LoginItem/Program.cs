@@ -46,7 +46,14 @@ static async Task<int> RunAsync(string? socket)
     void End(PosixSignalContext context)
     {
         context.Cancel = true;
-        sessionEnd.Cancel();
+        try
+        {
+            sessionEnd.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // A second signal while the program is already returning.
+        }
     }
 }
 

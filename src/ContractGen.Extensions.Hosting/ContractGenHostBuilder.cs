@@ -21,7 +21,8 @@ public sealed class ContractGenHostBuilder
     /// </summary>
     /// <remarks>
     /// <typeparamref name="TImplementation"/> is registered as a singleton or scoped service unless the application
-    /// registered it already. The contract interface itself is not registered, so that the application can register
+    /// registered it already. It may take the application's <see cref="ServiceHost"/> in its constructor (for
+    /// <see cref="ServiceHost.Draining"/>). The contract interface itself is not registered, so that the application can register
     /// a client proxy of it if it wants one.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="scope"/> is not a defined value.</exception>

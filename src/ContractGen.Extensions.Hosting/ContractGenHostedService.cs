@@ -19,7 +19,11 @@ public sealed partial class ContractGenHostedService : IHostedService, IAsyncDis
     private readonly IHostApplicationLifetime? _lifetime;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
+    private readonly Lock _stopLock = new();
+    private readonly CancellationTokenSource _stopDeadline = new();
     private ServiceHost? _host;
+    private Task? _stopping;
+    private CancellationTokenRegistration _onApplicationStopping;
     private volatile bool _stopRequested;
 
     /// <summary>Created by dependency injection.</summary>
@@ -55,24 +59,41 @@ public sealed partial class ContractGenHostedService : IHostedService, IAsyncDis
             throw new InvalidOperationException("AddContractGenHost() was called but no contract was added: call .AddService<TContract, TImplementation>() on the builder it returns.");
         }
 
-        var host = new ServiceHost(_hostOptions, _loggerFactory);
-        foreach (var registration in registrations)
+        // Set first: implementations resolved below may take the host in their constructor.
+        var host = _host = new ServiceHost(_hostOptions, _loggerFactory);
+        try
         {
-            registration.Register(host, _services);
+            foreach (var registration in registrations)
+            {
+                registration.Register(host, _services);
+            }
+
+            var endpoint = _options.Endpoint ?? (_options.SocketPath is { Length: > 0 } path ? ServiceEndpoint.UnixSocket(path) : null);
+            if (endpoint is not null)
+            {
+                await host.StartAsync(endpoint, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // A host that never served must not be waited for when the application stops.
+            _host = null;
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
-        var endpoint = _options.Endpoint ?? (_options.SocketPath is { Length: > 0 } path ? ServiceEndpoint.UnixSocket(path) : null);
-        if (endpoint is not null)
-        {
-            await host.StartAsync(endpoint, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        _host = host;
         _ = StopApplicationWhenHostEndsAsync(host);
+
+        // SIGTERM reaches the application as ApplicationStopping before any hosted service is stopped (and streams
+        // may end on it): stop accepting right then, so that nobody connects to a host about to go.
+        if (_lifetime is not null)
+        {
+            _onApplicationStopping = _lifetime.ApplicationStopping.Register(static state => ((ContractGenHostedService)state!).BeginStop(), this);
+        }
     }
 
     /// <summary>
@@ -81,20 +102,36 @@ public sealed partial class ContractGenHostedService : IHostedService, IAsyncDis
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stopRequested = true;
-        if (_host is { } host)
+        if (_host is null)
         {
-            await host.StopAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        // The stop may have begun already (ApplicationStopping); this token still bounds it.
+        using var deadline = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _stopDeadline);
+        await BeginStop().ConfigureAwait(false);
     }
 
     /// <summary>Stops the host if it still runs.</summary>
     public async ValueTask DisposeAsync()
     {
         _stopRequested = true;
+        await _onApplicationStopping.DisposeAsync().ConfigureAwait(false);
         if (_host is { } host)
         {
             await host.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopDeadline.Dispose();
+    }
+
+    /// <summary>Starts the host's graceful stop once, whichever of ApplicationStopping and StopAsync comes first.</summary>
+    private Task BeginStop()
+    {
+        lock (_stopLock)
+        {
+            _stopRequested = true;
+            return _stopping ??= _host!.StopAsync(_stopDeadline.Token);
         }
     }
 

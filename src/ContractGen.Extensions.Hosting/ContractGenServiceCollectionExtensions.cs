@@ -45,6 +45,9 @@ public static class ContractGenServiceCollectionExtensions
             services.AddSingleton<IConfigureOptions<ContractGenHostOptions>>(provider => new BindSection<ContractGenHostOptions>(provider, sectionName));
             services.AddSingleton<ContractGenHostedService>();
             services.AddHostedService(provider => provider.GetRequiredService<ContractGenHostedService>());
+
+            // For implementations that need the running host (its Draining token, its connection count).
+            services.AddSingleton(provider => provider.GetRequiredService<ContractGenHostedService>().Host);
         }
 
         if (configure is not null)

@@ -11,6 +11,9 @@ public partial interface ITracked
 
     /// <summary>Waits until the test opens the gate (or the call is cancelled), then returns <paramref name="value"/>.</summary>
     ValueTask<int> WaitForGateAsync(int value, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts up every few milliseconds until the host drains: an endless stream that ends gracefully.</summary>
+    IAsyncEnumerable<int> FollowAsync(CancellationToken cancellationToken = default);
 }
 
 /// <param name="Instance">The number the tracker gave the implementation instance (1, 2, …).</param>

@@ -170,6 +170,33 @@ public sealed class HostingIntegrationTests
     }
 
     [Fact]
+    public async Task A_stream_that_ends_on_Draining_lets_the_application_stop_without_waiting_for_the_timeout()
+    {
+        // Both timeouts exceed the patience of this test: only the stream ending on Draining lets it pass.
+        await using var app = await TestApp.StartAsync(ServiceLifetimeScope.PerConnection, configure: o => o.ShutdownTimeout = TimeSpan.FromMinutes(5), appShutdownTimeout: TimeSpan.FromMinutes(5));
+        await using var connection = await app.ConnectAsync();
+        var received = 0;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var follow = Task.Run(async () =>
+        {
+            await foreach (var item in connection.Proxy.FollowAsync())
+            {
+                Assert.Equal(received++, item);
+                started.TrySetResult();
+            }
+        });
+        await started.Task.WaitAsync(Patience);
+
+        await app.App.StopAsync().WaitAsync(Patience);
+
+        // The stream ended normally, and by then the host no longer took clients: nobody reconnects to a dying host.
+        await follow.WaitAsync(Patience);
+        Assert.True(received > 0);
+        var refused = await Assert.ThrowsAsync<ServiceConnectionException>(app.ConnectAsync);
+        Assert.Equal(ConnectionCloseReason.ConnectFailed, refused.Reason);
+    }
+
+    [Fact]
     public async Task The_application_shutdown_timeout_bounds_the_drain()
     {
         // The host alone would wait a minute; the application gives it a moment.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace ContractGen.Extensions.Hosting.Tests;
 
@@ -47,14 +48,16 @@ public sealed class TrackedService : ITracked, IAsyncDisposable
 {
     private readonly InstanceTracker _tracker;
     private readonly ScopedDependency _dependency;
+    private readonly ServiceHost _host;
     private readonly int _number;
     private readonly long _activatedFor = ServiceCallContext.Current?.ConnectionId ?? -1;
     private int _running;
 
-    public TrackedService(InstanceTracker tracker, ScopedDependency dependency)
+    public TrackedService(InstanceTracker tracker, ScopedDependency dependency, ServiceHost host)
     {
         _tracker = tracker;
         _dependency = dependency;
+        _host = host;
         _number = tracker.OnCreated();
     }
 
@@ -73,6 +76,22 @@ public sealed class TrackedService : ITracked, IAsyncDisposable
         finally
         {
             Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public async IAsyncEnumerable<int> FollowAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; !_host.Draining.IsCancellationRequested; i++)
+        {
+            yield return i;
+            try
+            {
+                await Task.Delay(10, _host.Draining).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_host.Draining.IsCancellationRequested)
+            {
+                yield break;
+            }
         }
     }
 

@@ -25,4 +25,7 @@ internal static partial class LifecycleLog
 
     [LoggerMessage(106, LogLevel.Warning, "Per-connection implementations were still being released when the host stopped")]
     public static partial void ReleaseTimedOut(this ILogger logger);
+
+    [LoggerMessage(107, LogLevel.Error, "A callback registered on ServiceHost.Draining threw; the drain goes on")]
+    public static partial void DrainingCallbackFailed(this ILogger logger, Exception exception);
 }

@@ -26,6 +26,7 @@ public sealed partial class ServiceHost : IAsyncDisposable
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
     private readonly ConcurrentQueue<ServerCall> _callPool = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _draining = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITransportListener? _listener;
     private Task? _acceptLoop;
@@ -53,6 +54,15 @@ public sealed partial class ServiceHost : IAsyncDisposable
 
     /// <summary>Completes when the host has stopped.</summary>
     public Task Completion => _completion.Task;
+
+    /// <summary>
+    /// Cancelled once a stop has begun, the host refuses new connections and calls, and its clients have been told:
+    /// the host now waits for the calls in flight. A call that could go on for a long time, such as a stream that
+    /// follows events, should end when this fires, so that the stop does not wait for
+    /// <see cref="ServiceHostOptions.ShutdownTimeout"/>; its client sees the stream end normally, and cannot reconnect
+    /// to this host any more.
+    /// </summary>
+    public CancellationToken Draining => _draining.Token;
 
     /// <summary>Serves <typeparamref name="TContract"/> with <paramref name="implementation"/> (one instance for every call).</summary>
     /// <exception cref="InvalidOperationException">The host has started, or already serves a contract with the same name.</exception>
@@ -155,6 +165,16 @@ public sealed partial class ServiceHost : IAsyncDisposable
 
             var connections = _connections.Values.ToArray();
             await Task.WhenAll(connections.Select(c => c.BeginShutdownAsync().AsTask())).ConfigureAwait(false);
+            try
+            {
+                await _draining.CancelAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A service's callback must not stop the drain.
+                Logger.DrainingCallbackFailed(ex);
+            }
+
             var drained = Task.WhenAll(connections.Select(c => c.Drained));
             try
             {
@@ -214,6 +234,7 @@ public sealed partial class ServiceHost : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _draining.Dispose();
     }
 
     private async Task AcceptLoopAsync()
