@@ -48,6 +48,31 @@ public sealed class ServiceActivationTests
     }
 
     [Fact]
+    public async Task A_stop_waits_to_release_the_instance_of_a_client_that_left_while_its_call_still_ran()
+    {
+        var log = new ActivationLog { GateObservesToken = false };
+        await using var host = await TestHost.StartAsync(o => o.ShutdownTimeout = TimeSpan.FromMinutes(1),
+            services: (h, _) => h.AddService<IRuntimeService>(log.Activate, ServiceLifetimeScope.PerConnection));
+        var connection = await host.ConnectAsync();
+        _ = connection.Proxy.WaitForGateAsync(1, CancellationToken.None).AsTask();
+        var service = await log.FirstInstance.WithPatience();
+        Assert.True(await service.GateEntered.WaitAsync(Patience.Timeout));
+
+        // The client leaves; its call ignores its token and goes on.
+        await connection.DisposeAsync();
+        await Patience.UntilAsync(() => host.Host.ConnectionCount == 0, "the host saw the client leave");
+        var stopping = host.Host.StopAsync();
+
+        // Not released while the call runs, so the stop must wait (the shutdown timeout is a minute away).
+        Assert.NotSame(stopping, await Task.WhenAny(stopping, Task.Delay(200)));
+        Assert.Equal(0, log.Released);
+
+        service.Gate.SetResult();
+        await stopping.WithPatience();
+        Assert.Equal(1, log.Released);
+    }
+
+    [Fact]
     public async Task A_failing_per_connection_activator_refuses_that_client_and_logs_why()
     {
         await using var host = await TestHost.StartAsync(services: (h, _) => h.AddService<IRuntimeService>(
@@ -85,6 +110,7 @@ public sealed class ServiceActivationTests
     private sealed class ActivationLog
     {
         private readonly ConcurrentQueue<ServiceCallContext> _contexts = new();
+        private readonly TaskCompletionSource<RuntimeService> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _activated;
         private int _released;
 
@@ -94,13 +120,21 @@ public sealed class ServiceActivationTests
 
         public IReadOnlyCollection<ServiceCallContext> Contexts => _contexts;
 
+        /// <summary>The instances' <see cref="RuntimeService.GateObservesToken"/>.</summary>
+        public bool GateObservesToken { get; init; } = true;
+
+        /// <summary>The first instance created.</summary>
+        public Task<RuntimeService> FirstInstance => _first.Task;
+
         public ServiceInstance<IRuntimeService> Activate(ServiceCallContext context)
         {
             // The context is the one the activator is given, and also Current for code it runs.
             Assert.Same(context, ServiceCallContext.Current);
             _contexts.Enqueue(context);
             Interlocked.Increment(ref _activated);
-            return new ServiceInstance<IRuntimeService>(new RuntimeService(), new Release(this));
+            var service = new RuntimeService { GateObservesToken = GateObservesToken };
+            _first.TrySetResult(service);
+            return new ServiceInstance<IRuntimeService>(service, new Release(this));
         }
 
         private sealed class Release(ActivationLog log) : IAsyncDisposable

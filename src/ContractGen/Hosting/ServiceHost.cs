@@ -27,6 +27,10 @@ public sealed partial class ServiceHost : IAsyncDisposable
     private readonly ConcurrentQueue<ServerCall> _callPool = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _draining = new();
+
+    // Per-connection instances still being released for connections that closed while the host ran (a call may
+    // outlive its client); a stop waits for them as for the rest.
+    private readonly ConcurrentDictionary<long, Task> _releasing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITransportListener? _listener;
     private Task? _acceptLoop;
@@ -204,7 +208,7 @@ public sealed partial class ServiceHost : IAsyncDisposable
             // is stopped when they are, so that an application disposes its services after this host is done with them.
             try
             {
-                await Task.WhenAll(connections.Select(c => c.Released)).WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+                await Task.WhenAll(connections.Select(c => c.Released).Concat(_releasing.Values)).WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
             {
@@ -290,6 +294,12 @@ public sealed partial class ServiceHost : IAsyncDisposable
         {
             _ = connection.Channel.DisposeAsync().AsTask();
             OnConnectionCountChanged();
+            if (connection.Released is { IsCompleted: false } released)
+            {
+                var id = connection.Id;
+                _releasing[id] = released;
+                _ = released.ContinueWith(_ => _releasing.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
 
