@@ -52,7 +52,8 @@ static async Task<int> RunAgentAsync(string[] arguments)
     var contractGen = builder.Services
         .AddContractGenHost(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5))
         .AddService<IClockAgent, ClockAgentService>(ServiceLifetimeScope.PerConnection);
-    if (string.IsNullOrEmpty(builder.Configuration["ContractGen:SocketPath"]))
+    // Under socket activation the host takes systemd's socket; otherwise the agent's location, with its fallback.
+    if (string.IsNullOrEmpty(builder.Configuration["ContractGen:SocketPath"]) && !ContractGen.Systemd.SystemdActivation.IsSocketActivated)
     {
         contractGen.ListenOn(AgentLocation.Endpoint);
     }
