@@ -50,3 +50,11 @@ public sealed partial record ActivationReport(
 /// <param name="InheritedListeningSocket">Whether the child had the daemon's listening socket open.</param>
 [MemoryPackable]
 public sealed partial record ChildView(string ListenFds, bool InheritedListeningSocket);
+
+/// <summary>The contract of the shutdown-under-load test (<c>--load</c>): a call that stays in flight for a while.</summary>
+[ServiceContract(Name = "com.contractgen.tests.load", Context = ServiceContext.User)]
+public partial interface ILoad
+{
+    /// <summary>Waits <paramref name="milliseconds"/>, then returns twice <paramref name="value"/>.</summary>
+    ValueTask<long> WorkAsync(long value, int milliseconds, CancellationToken cancellationToken = default);
+}

@@ -9,8 +9,14 @@ using Microsoft.Extensions.Logging;
 
 // The hosting tests' daemon, started as a separate process (directly, or by systemd-socket-activate):
 //   ContractGen.Hosting.TestDaemon [--socket PATH] [--idle-ms N] [--system]
+//   ContractGen.Hosting.TestDaemon --load --socket PATH [--generic-host]   (see LoadDaemon)
 // Without --socket it calls ServiceHost.StartAsync(): the socket systemd passed, else the contract's well-known
 // location. Prints "ready" once it serves and "stopped idle" or "stopped" when its host has stopped, then exits 0.
+if (args.Contains("--load"))
+{
+    return await LoadDaemon.RunAsync(args);
+}
+
 var atStart = new StartEnvironment(
     Environment.GetEnvironmentVariable("LISTEN_PID"),
     Environment.GetEnvironmentVariable("LISTEN_FDS"),

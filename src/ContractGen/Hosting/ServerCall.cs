@@ -37,6 +37,9 @@ public sealed class ServerCall : IThreadPoolWorkItem
 
     internal MethodDescriptor Method { get; private set; } = null!;
 
+    /// <summary>Who is calling, for per-call activation.</summary>
+    internal ServiceCallContext CallContext => _connection!.CallContext;
+
     /// <summary>
     /// Cancelled when the client cancels the call, the client disconnects, or the host's shutdown timeout expires.
     /// </summary>

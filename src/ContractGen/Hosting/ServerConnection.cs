@@ -17,6 +17,8 @@ internal sealed class ServerConnection : IFrameHandler
     private ServiceCallContext? _context;
     private ExecutionContext? _executionContext;
     private bool _shuttingDown;
+    private IAsyncDisposable? _instance;
+    private TaskCompletionSource? _released;
 
     public ServerConnection(ServiceHost host, ITransport transport, long id)
     {
@@ -32,6 +34,12 @@ internal sealed class ServerConnection : IFrameHandler
     public ServiceDispatcher Dispatcher => _dispatcher!;
 
     public ExecutionContext ExecutionContext => _executionContext!;
+
+    /// <summary>Who is calling on this connection, set when its handshake is accepted.</summary>
+    public ServiceCallContext CallContext => _context!;
+
+    /// <summary>Completes once this connection's own implementation instance (per-connection services) is released.</summary>
+    public Task Released => Volatile.Read(ref _released)?.Task ?? Task.CompletedTask;
 
     /// <summary>
     /// The service's own uid as of the handshake, for "same user" rules: read once per connection rather than with a
@@ -198,9 +206,31 @@ internal sealed class ServerConnection : IFrameHandler
         _executionContext = ExecutionContext.Capture();
         ServiceCallContext.Current = previous;
 
+        try
+        {
+            dispatcher = dispatcher.BindConnection(_context, out var instance);
+            if (instance is not null)
+            {
+                _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _instance, instance);
+            }
+        }
+        catch (Exception ex)
+        {
+            Logger.ActivationFailed(Id, contract.Name, ex);
+            _ = Channel.CloseAsync(ConnectionCloseReason.HandshakeFailed, $"the service could not create its implementation of '{contract.Name}'");
+            return;
+        }
+
         Channel.MaxOutgoingPayload = hello.MaxReplySize;
         ServiceUserId = Security.UnixAccounts.CurrentUserId;
         _dispatcher = dispatcher;
+        if (Channel.IsClosed)
+        {
+            // Closed while the instance was being created: OnClosed may have run before there was one to release.
+            ReleaseWhenDrained();
+        }
+
         _handshakeTimeout.Dispose();
         var ack = new HelloAckMessage(HelloStatus.Accepted, ProtocolConstants.Version, contract.Name, contract.Fingerprint,
             [.. contract.Methods.Select(m => m.Id)], _host.Options.MaxFrameSize, string.Empty);
@@ -396,6 +426,45 @@ internal sealed class ServerConnection : IFrameHandler
 
         // The client cannot receive results any more: let the work stop early.
         CancelAllCalls();
+        ReleaseWhenDrained();
         _host.OnConnectionClosed(this);
+    }
+
+    /// <summary>
+    /// Releases the connection's own implementation instance once its last call has finished. A closed connection
+    /// takes no new calls, so it counts as shutting down: the drained signal then fires when the calls are done.
+    /// </summary>
+    private void ReleaseWhenDrained()
+    {
+        lock (_calls)
+        {
+            _shuttingDown = true;
+            if (_calls.Count == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        if (Interlocked.Exchange(ref _instance, null) is { } instance)
+        {
+            _ = ReleaseAsync(instance);
+        }
+    }
+
+    private async Task ReleaseAsync(IAsyncDisposable instance)
+    {
+        try
+        {
+            await _drained.Task.ConfigureAwait(false);
+            await instance.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Logger.ReleaseFailed(Id, _dispatcher?.Contract.Name ?? "?", ex);
+        }
+        finally
+        {
+            _released!.TrySetResult();
+        }
     }
 }

@@ -14,6 +14,17 @@ public abstract class ServiceDispatcher
     /// the host, which turns them into the error the client receives.
     /// </summary>
     public abstract ValueTask DispatchAsync(ServerCall serverCall);
+
+    /// <summary>
+    /// Called once per connection when its handshake is accepted: the dispatcher that serves that connection's calls,
+    /// and what to release once the connection has closed and its last call has finished. A generated dispatcher
+    /// serves every connection itself; a per-connection registration creates an instance here.
+    /// </summary>
+    internal virtual ServiceDispatcher BindConnection(ServiceCallContext context, out IAsyncDisposable? release)
+    {
+        release = null;
+        return this;
+    }
 }
 
 /// <summary>What the implementation can learn about the call it is serving, from <see cref="Current"/>.</summary>

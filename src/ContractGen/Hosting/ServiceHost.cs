@@ -26,6 +26,11 @@ public sealed partial class ServiceHost : IAsyncDisposable
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
     private readonly ConcurrentQueue<ServerCall> _callPool = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _draining = new();
+
+    // Per-connection instances still being released for connections that closed while the host ran (a call may
+    // outlive its client); a stop waits for them as for the rest.
+    private readonly ConcurrentDictionary<long, Task> _releasing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ITransportListener? _listener;
     private Task? _acceptLoop;
@@ -54,6 +59,15 @@ public sealed partial class ServiceHost : IAsyncDisposable
     /// <summary>Completes when the host has stopped.</summary>
     public Task Completion => _completion.Task;
 
+    /// <summary>
+    /// Cancelled once a stop has begun, the host refuses new connections and calls, and its clients have been told:
+    /// the host now waits for the calls in flight. A call that could go on for a long time, such as a stream that
+    /// follows events, should end when this fires, so that the stop does not wait for
+    /// <see cref="ServiceHostOptions.ShutdownTimeout"/>; its client sees the stream end normally, and cannot reconnect
+    /// to this host any more.
+    /// </summary>
+    public CancellationToken Draining => _draining.Token;
+
     /// <summary>Serves <typeparamref name="TContract"/> with <paramref name="implementation"/> (one instance for every call).</summary>
     /// <exception cref="InvalidOperationException">The host has started, or already serves a contract with the same name.</exception>
     public ServiceHost AddService<TContract>(TContract implementation)
@@ -61,6 +75,29 @@ public sealed partial class ServiceHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(implementation);
         return AddDispatcher(ContractRegistry.Get<TContract>().CreateDispatcher(implementation));
+    }
+
+    /// <summary>
+    /// Serves <typeparamref name="TContract"/> with instances that <paramref name="activator"/> creates for each
+    /// connection or each call, and releases when that connection or call is done (for example, from a
+    /// dependency-injection scope).
+    /// </summary>
+    /// <param name="activator">Creates an instance; called once per accepted connection or once per call.</param>
+    /// <param name="scope"><see cref="ServiceLifetimeScope.PerConnection"/> or <see cref="ServiceLifetimeScope.PerCall"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scope"/> is <see cref="ServiceLifetimeScope.Singleton"/> (pass the instance instead) or unknown.</exception>
+    /// <exception cref="InvalidOperationException">The host has started, or already serves a contract with the same name.</exception>
+    public ServiceHost AddService<TContract>(ServiceActivator<TContract> activator, ServiceLifetimeScope scope)
+        where TContract : class
+    {
+        ArgumentNullException.ThrowIfNull(activator);
+        var descriptor = ContractRegistry.Get<TContract>();
+        return AddDispatcher(scope switch
+        {
+            ServiceLifetimeScope.PerConnection => new PerConnectionDispatcher<TContract>(descriptor, activator),
+            ServiceLifetimeScope.PerCall => new PerCallDispatcher<TContract>(descriptor, activator),
+            _ => throw new ArgumentOutOfRangeException(nameof(scope), scope,
+                "An activator serves PerConnection or PerCall; for a singleton, pass the instance to AddService(implementation)."),
+        });
     }
 
     /// <summary>Serves a contract through a dispatcher created by generated code.</summary>
@@ -132,6 +169,16 @@ public sealed partial class ServiceHost : IAsyncDisposable
 
             var connections = _connections.Values.ToArray();
             await Task.WhenAll(connections.Select(c => c.BeginShutdownAsync().AsTask())).ConfigureAwait(false);
+            try
+            {
+                await _draining.CancelAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // A service's callback must not stop the drain.
+                Logger.DrainingCallbackFailed(ex);
+            }
+
             var drained = Task.WhenAll(connections.Select(c => c.Drained));
             try
             {
@@ -155,6 +202,17 @@ public sealed partial class ServiceHost : IAsyncDisposable
             {
                 await connection.Channel.CloseAsync(ConnectionCloseReason.HostShuttingDown, "the host stopped").ConfigureAwait(false);
                 await connection.Channel.DisposeAsync().ConfigureAwait(false);
+            }
+
+            // Per-connection instances are released once their connection closed and its calls finished: the host
+            // is stopped when they are, so that an application disposes its services after this host is done with them.
+            try
+            {
+                await Task.WhenAll(connections.Select(c => c.Released).Concat(_releasing.Values)).WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                Logger.ReleaseTimedOut();
             }
         }
         finally
@@ -180,6 +238,7 @@ public sealed partial class ServiceHost : IAsyncDisposable
         }
 
         _stopping.Dispose();
+        _draining.Dispose();
     }
 
     private async Task AcceptLoopAsync()
@@ -235,6 +294,12 @@ public sealed partial class ServiceHost : IAsyncDisposable
         {
             _ = connection.Channel.DisposeAsync().AsTask();
             OnConnectionCountChanged();
+            if (connection.Released is { IsCompleted: false } released)
+            {
+                var id = connection.Id;
+                _releasing[id] = released;
+                _ = released.ContinueWith(_ => _releasing.TryRemove(id, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
 

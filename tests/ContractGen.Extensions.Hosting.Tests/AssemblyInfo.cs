@@ -1,0 +1,2 @@
+// Real Unix domain sockets and peer credentials.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
