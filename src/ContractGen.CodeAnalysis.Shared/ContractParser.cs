@@ -106,9 +106,10 @@ internal static class ContractParser
             context,
             ComputeFingerprint(wireName, methods),
             new EquatableArray<MethodModel>(methods),
-            new EquatableArray<FormatterRegistration>(registrations.Distinct().OrderBy(r => r.TypeName, System.StringComparer.Ordinal)),
-            new EquatableArray<TypeValidatorModel>(validation.TypeValidators));
-        return new ContractParseResult(model, problems);
+            new EquatableArray<FormatterRegistration>(DistinctRegistrations(registrations)),
+            new EquatableArray<TypeValidatorModel>(validation.TypeValidators),
+            SymbolFacts.IsObsolete(contract));
+        return new ContractParseResult(ObsoleteContexts.Propagate(model), problems);
     }
 
     /// <summary>The fingerprint: a hash of the wire name and the sorted method signatures, so declaration order does not matter.</summary>
@@ -163,7 +164,9 @@ internal static class ContractParser
         WireTypeModel? result = null;
         if (resultType is not null)
         {
+            var firstRegistration = registrations.Count;
             result = WireTypes.Classify(resultType, known, registrations, out var why);
+            MarkObsoleteRegistrations(registrations, firstRegistration, resultType);
             if (result is null)
             {
                 problems.Add(new ContractProblem(DiagnosticIds.UnsupportedWireType, GetReturnTypeLocation(method) ?? location, $"the result of '{method.Name}'", why!));
@@ -195,7 +198,9 @@ internal static class ContractParser
                 continue;
             }
 
+            var firstRegistration = registrations.Count;
             var wireType = WireTypes.Classify(parameter.Type, known, registrations, out var why);
+            MarkObsoleteRegistrations(registrations, firstRegistration, parameter.Type);
             if (wireType is null)
             {
                 problems.Add(new ContractProblem(DiagnosticIds.UnsupportedWireType, parameterLocation, $"parameter '{parameter.Name}' of '{method.Name}'", why!));
@@ -230,8 +235,31 @@ internal static class ContractParser
             new EquatableArray<ParameterModel>(parameters),
             cancellationTokenName,
             default,
-            isOneWay);
+            isOneWay,
+            SymbolFacts.IsObsolete(method) || (resultType is not null && SymbolFacts.UsesObsoleteType(resultType)) || method.Parameters.Any(p => SymbolFacts.UsesObsoleteType(p.Type)));
     }
+
+    /// <summary>Marks the formatter registrations made for <paramref name="type"/> (from <paramref name="first"/> on) obsolete when it names an obsolete type.</summary>
+    private static void MarkObsoleteRegistrations(List<FormatterRegistration> registrations, int first, ITypeSymbol type)
+    {
+        if (SymbolFacts.UsesObsoleteType(type))
+        {
+            for (var i = first; i < registrations.Count; i++)
+            {
+                registrations[i] = registrations[i] with { IsObsolete = true };
+            }
+        }
+    }
+
+    /// <summary>
+    /// One registration per formatter, in a stable order. A formatter also registered for a type that is not obsolete
+    /// (say, <c>int?</c> inside an obsolete dictionary and alone) names nothing obsolete.
+    /// </summary>
+    private static IEnumerable<FormatterRegistration> DistinctRegistrations(List<FormatterRegistration> registrations)
+        => registrations
+            .GroupBy(r => (r.TypeName, r.IsPackable))
+            .Select(g => g.First() with { IsObsolete = g.All(r => r.IsObsolete) })
+            .OrderBy(r => r.TypeName, System.StringComparer.Ordinal);
 
     /// <summary>
     /// Two methods with one wire identifier cannot be told apart on the wire (same signature through two base

@@ -172,7 +172,7 @@ internal sealed class ValidationParser
         }
 
         var methodName = "__Validate_" + new string(plain.ToDisplayString(WireTypes.SignatureFormat).Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
-        var placeholder = new TypeValidatorModel(plain.ToDisplayString(WireTypes.EmitFormat), methodName, default);
+        var placeholder = new TypeValidatorModel(plain.ToDisplayString(WireTypes.EmitFormat), methodName, default, SymbolFacts.UsesObsoleteType(plain));
 
         // A recursive type refers to its own validator while it is being built.
         _validators[plain] = placeholder;

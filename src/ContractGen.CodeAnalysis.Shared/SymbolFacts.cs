@@ -1,0 +1,47 @@
+using Microsoft.CodeAnalysis;
+
+namespace ContractGen.CodeAnalysis;
+
+/// <summary>Facts about symbols that decide where and how generated code may refer to them.</summary>
+internal static class SymbolFacts
+{
+    private const string ObsoleteAttributeName = "System.ObsoleteAttribute";
+
+    /// <summary>Whether <paramref name="symbol"/> or a type containing it is <c>[Obsolete]</c>: naming it outside an obsolete context is reported.</summary>
+    public static bool IsObsolete(ISymbol symbol)
+    {
+        for (var current = symbol; current is not null and not INamespaceSymbol; current = current.ContainingSymbol)
+        {
+            foreach (var attribute in current.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == ObsoleteAttributeName)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether writing <paramref name="type"/> in code names something obsolete: the type, its elements or its type arguments.</summary>
+    public static bool UsesObsoleteType(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => UsesObsoleteType(array.ElementType),
+        INamedTypeSymbol named => IsObsolete(named) || AnyObsolete(named.TypeArguments),
+        _ => false,
+    };
+
+    private static bool AnyObsolete(System.Collections.Immutable.ImmutableArray<ITypeSymbol> types)
+    {
+        foreach (var type in types)
+        {
+            if (UsesObsoleteType(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
