@@ -36,6 +36,7 @@ internal static class ContractParser
         var display = contract.ToDisplayString();
 
         CheckPartial(contract, problems);
+        CheckReachable(contract, problems);
         if (contract.IsGenericType)
         {
             problems.Add(new ContractProblem(DiagnosticIds.GenericContract, location, display));
@@ -308,6 +309,20 @@ internal static class ContractParser
             {
                 problems.Add(new ContractProblem(DiagnosticIds.ContractMustBePartial, type.Locations.FirstOrDefault(), type.Name, contract.ToDisplayString()));
             }
+        }
+    }
+
+    /// <summary>
+    /// The generated module initializer registers the contract, and it must be reachable from module level: so must the
+    /// interface and every type containing it. Reported once, at the contract, naming every type that is not.
+    /// </summary>
+    private static void CheckReachable(INamedTypeSymbol contract, List<ContractProblem> problems)
+    {
+        var hidden = SymbolFacts.TypesHiddenFromModule(contract);
+        if (hidden.Count > 0)
+        {
+            var names = hidden.Select(t => $"'{t.Name}' ({GetAccessibility(t.DeclaredAccessibility)})");
+            problems.Add(new ContractProblem(DiagnosticIds.ContractNotReachable, contract.Locations.FirstOrDefault(), string.Join(" and ", names), contract.ToDisplayString()));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace ContractGen.CodeAnalysis;
@@ -6,6 +7,25 @@ namespace ContractGen.CodeAnalysis;
 internal static class SymbolFacts
 {
     private const string ObsoleteAttributeName = "System.ObsoleteAttribute";
+
+    /// <summary>
+    /// The types, of <paramref name="type"/> and those containing it (outermost first), that code at module level (a
+    /// module initializer, a file-local type) cannot name: private, protected and private protected ones. Such a type
+    /// can only be named from inside the type that contains it.
+    /// </summary>
+    public static List<INamedTypeSymbol> TypesHiddenFromModule(INamedTypeSymbol type)
+    {
+        var hidden = new List<INamedTypeSymbol>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            {
+                hidden.Insert(0, current);
+            }
+        }
+
+        return hidden;
+    }
 
     /// <summary>Whether <paramref name="symbol"/> or a type containing it is <c>[Obsolete]</c>: naming it outside an obsolete context is reported.</summary>
     public static bool IsObsolete(ISymbol symbol)
