@@ -44,13 +44,34 @@ internal static class SymbolFacts
         return false;
     }
 
-    /// <summary>Whether writing <paramref name="type"/> in code names something obsolete: the type, its elements or its type arguments.</summary>
+    /// <summary>
+    /// Whether code generated for <paramref name="type"/> names something obsolete: the type, its elements or its type
+    /// arguments, or a member of an enum (a validator lists every defined value).
+    /// </summary>
     public static bool UsesObsoleteType(ITypeSymbol type) => type switch
     {
         IArrayTypeSymbol array => UsesObsoleteType(array.ElementType),
-        INamedTypeSymbol named => IsObsolete(named) || AnyObsolete(named.TypeArguments),
+        INamedTypeSymbol named => IsObsolete(named) || HasObsoleteEnumMember(named) || AnyObsolete(named.TypeArguments),
         _ => false,
     };
+
+    private static bool HasObsoleteEnumMember(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Enum)
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol && IsObsolete(member))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool AnyObsolete(System.Collections.Immutable.ImmutableArray<ITypeSymbol> types)
     {

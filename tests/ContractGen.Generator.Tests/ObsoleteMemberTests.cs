@@ -188,6 +188,40 @@ public sealed class ObsoleteMemberTests
     }
 
     [Fact]
+    public void Enums_with_obsolete_values_compile_without_warnings()
+        => GeneratorHarness.Run("""
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            namespace Example.Obsolete;
+
+            // The validators check that a value is a defined member, and so name every member, the retired one too.
+            public enum Shipping
+            {
+                Standard,
+                Express,
+                [Obsolete("No longer offered.")] Overnight,
+            }
+
+            [MemoryPackable]
+            public partial class Parcel
+            {
+                public Shipping Shipping { get; set; }
+            }
+
+            [ServiceContract(Name = "example.obsolete.enum")]
+            public partial interface IParcels
+            {
+                Task<Shipping> SendAsync(Shipping shipping, Parcel parcel);
+                Task SendAllAsync(List<Shipping> options);
+                ValueTask<int> CountAsync();
+            }
+            """);
+
+    [Fact]
     public void Obsolete_methods_with_error_level_obsolete_types_compile()
         => GeneratorHarness.Run("""
             using System;
