@@ -84,8 +84,10 @@ internal static class ContractEmitter
     }
 
     /// <summary>
-    /// Marks a generated member obsolete when it stands for an obsolete one: inside it, using obsolete symbols is not
-    /// reported, whatever their level (error-level included) or diagnostic ID. Nothing outside generated code calls it.
+    /// Marks a generated member obsolete when it names an obsolete method or type: inside it, using obsolete symbols is
+    /// not reported, whatever their level or diagnostic ID. A '#pragma warning disable CS0612, CS0618' in the header
+    /// would not do: it cannot silence error-level CS0619, nor an [Obsolete] with its own DiagnosticId. Generated code
+    /// alone calls the members marked so, except the generated types of an obsolete contract, whose users should be told.
     /// </summary>
     internal const string ObsoleteAttribute = "[global::System.Obsolete(\"Generated for an obsolete contract member or type, which the service must keep serving.\")]";
 
