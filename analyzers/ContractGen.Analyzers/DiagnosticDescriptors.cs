@@ -144,7 +144,7 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         description: "ContractGen registers each contract with the runtime from a module initializer, so that connections and hosts find it without reflection. "
-            + "A module initializer can only name types that code anywhere in the assembly can reach, which a private or protected interface, or one nested in a private or protected type, is not. "
+            + "A module initializer can only name types that code anywhere in the assembly can reach, which a private, protected or file-local interface, or one nested in such a type, is not. "
             + "No code is generated for such a contract.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.ContractNotReachable + ".md");
 

@@ -321,7 +321,7 @@ internal static class ContractParser
         var hidden = SymbolFacts.TypesHiddenFromModule(contract);
         if (hidden.Count > 0)
         {
-            var names = hidden.Select(t => $"'{t.Name}' ({GetAccessibility(t.DeclaredAccessibility)})");
+            var names = hidden.Select(t => $"'{t.Name}' ({(t.IsFileLocal ? "file" : GetAccessibility(t.DeclaredAccessibility))})");
             problems.Add(new ContractProblem(DiagnosticIds.ContractNotReachable, contract.Locations.FirstOrDefault(), string.Join(" and ", names), contract.ToDisplayString()));
         }
     }

@@ -10,15 +10,15 @@ internal static class SymbolFacts
 
     /// <summary>
     /// The types, of <paramref name="type"/> and those containing it (outermost first), that code at module level (a
-    /// module initializer, a file-local type) cannot name: private, protected and private protected ones. Such a type
-    /// can only be named from inside the type that contains it.
+    /// module initializer, a file-local type) cannot name: private, protected and private protected ones, which only
+    /// code inside the containing type can name, and file-local ones, which only code in the same file can.
     /// </summary>
     public static List<INamedTypeSymbol> TypesHiddenFromModule(INamedTypeSymbol type)
     {
         var hidden = new List<INamedTypeSymbol>();
         for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
         {
-            if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+            if (current.IsFileLocal || current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
             {
                 hidden.Insert(0, current);
             }

@@ -544,6 +544,19 @@ public sealed class ContractStructureAnalyzerTests
             Diagnostic(DiagnosticDescriptors.ContractNotReachable).WithArguments("'Inner' (protected) and 'IHidden' (private protected)", "Example.Outer.Inner.IHidden"));
 
     [Fact]
+    public Task CGEN1015_file_local_contract()
+        => AnalyzerAsync(Usings + """
+            namespace Example;
+
+            [ServiceContract]
+            file partial interface {|#0:IFileLocal|}
+            {
+                Task PingAsync();
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.ContractNotReachable).WithArguments("'IFileLocal' (file)", "Example.IFileLocal"));
+
+    [Fact]
     public Task CGEN1015_not_reported_for_internal_public_or_protected_internal_nesting()
         => AnalyzerAsync(Usings + """
             namespace Example;

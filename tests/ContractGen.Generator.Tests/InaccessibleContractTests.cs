@@ -4,8 +4,9 @@ using Xunit;
 namespace ContractGen.Generator.Tests;
 
 /// <summary>
-/// Contracts that code at module level cannot name (private or protected, or nested in such a type) cannot be registered
-/// by the generated module initializer: they generate nothing (CGEN1015 says why) instead of code that fails with CS8814.
+/// Contracts that code at module level cannot name (private, protected or file-local, or nested in such a type) cannot
+/// be registered by the generated module initializer: they generate nothing (CGEN1015 says why) instead of code that
+/// fails to compile (CS8814, CS0122, CS0234).
 /// </summary>
 public sealed class InaccessibleContractTests
 {
@@ -18,6 +19,24 @@ public sealed class InaccessibleContractTests
     [InlineData("internal", "private protected")]
     public void Contract_hidden_from_module_level_generates_nothing_and_the_build_stays_clean(string containerAccess, string contractAccess)
         => GeneratorHarness.Run(new[] { HiddenContract(containerAccess, contractAccess) }, expectedFiles: 0);
+
+    [Fact]
+    public void File_local_contract_generates_nothing_and_the_build_stays_clean()
+        => GeneratorHarness.Run(new[]
+        {
+            """
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            namespace Example.Hidden;
+
+            [ServiceContract(Name = "example.file")]
+            file partial interface IFileLocal
+            {
+                ValueTask<long> AddAsync(long a, long b);
+            }
+            """,
+        }, expectedFiles: 0);
 
     [Theory]
     [InlineData("public", "public")]
