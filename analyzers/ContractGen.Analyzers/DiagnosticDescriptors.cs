@@ -137,6 +137,19 @@ internal static class DiagnosticDescriptors
             + "It can therefore return only Task or ValueTask, which complete once the message is sent.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.OneWayWithResult + ".md");
 
+    /// <summary>{0}: the private or protected types, e.g. <c>'Inner' (private)</c>, joined by <c> and </c>; {1}: the contract.</summary>
+    public static readonly DiagnosticDescriptor ContractNotReachable = new(
+        id: DiagnosticIds.ContractNotReachable,
+        title: "Service contract hidden from module-level code",
+        messageFormat: "Make {0} internal or public, so that the code generated for service contract '{1}' can register it when the assembly loads",
+        category: ContractCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "ContractGen registers each contract with the runtime from a module initializer, so that connections and hosts find it without reflection. "
+            + "A module initializer can only name types that code anywhere in the assembly can reach, which a private, protected or file-local interface, or one nested in such a type, is not. "
+            + "No code is generated for such a contract.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ContractNotReachable + ".md");
+
     /// <summary>{0}: the contract or method, e.g. <c>method 'ResetAsync():void' of contract 'com.example.clock'</c>; {1}: what changed.</summary>
     public static readonly DiagnosticDescriptor ContractChangedFromLock = new(
         id: DiagnosticIds.ContractChangedFromLock,
@@ -316,6 +329,7 @@ internal static class DiagnosticDescriptors
         MisplacedCancellationToken,
         GenericContract,
         OneWayWithResult,
+        ContractNotReachable,
         InvalidContractName,
         // Transfer rules the parser applies to a parameter or result itself (the generator cannot emit those).
         NotMemoryPackable,

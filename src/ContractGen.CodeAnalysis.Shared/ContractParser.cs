@@ -36,6 +36,7 @@ internal static class ContractParser
         var display = contract.ToDisplayString();
 
         CheckPartial(contract, problems);
+        CheckReachable(contract, problems);
         if (contract.IsGenericType)
         {
             problems.Add(new ContractProblem(DiagnosticIds.GenericContract, location, display));
@@ -106,9 +107,10 @@ internal static class ContractParser
             context,
             ComputeFingerprint(wireName, methods),
             new EquatableArray<MethodModel>(methods),
-            new EquatableArray<FormatterRegistration>(registrations.Distinct().OrderBy(r => r.TypeName, System.StringComparer.Ordinal)),
-            new EquatableArray<TypeValidatorModel>(validation.TypeValidators));
-        return new ContractParseResult(model, problems);
+            new EquatableArray<FormatterRegistration>(DistinctRegistrations(registrations)),
+            new EquatableArray<TypeValidatorModel>(validation.TypeValidators),
+            SymbolFacts.IsObsolete(contract));
+        return new ContractParseResult(ObsoleteContexts.Propagate(model), problems);
     }
 
     /// <summary>The fingerprint: a hash of the wire name and the sorted method signatures, so declaration order does not matter.</summary>
@@ -163,7 +165,9 @@ internal static class ContractParser
         WireTypeModel? result = null;
         if (resultType is not null)
         {
+            var firstRegistration = registrations.Count;
             result = WireTypes.Classify(resultType, known, registrations, out var problem);
+            MarkObsoleteRegistrations(registrations, firstRegistration, resultType);
             if (result is null)
             {
                 problems.Add(TransferProblems.Create(problem!, $"the result of '{method.Name}'", GetReturnTypeLocation(method) ?? location));
@@ -202,7 +206,9 @@ internal static class ContractParser
                 continue;
             }
 
+            var firstRegistration = registrations.Count;
             var wireType = WireTypes.Classify(parameter.Type, known, registrations, out var problem);
+            MarkObsoleteRegistrations(registrations, firstRegistration, parameter.Type);
             if (wireType is null)
             {
                 problems.Add(TransferProblems.Create(problem!, $"parameter '{parameter.Name}' of '{method.Name}'", parameterLocation));
@@ -237,8 +243,31 @@ internal static class ContractParser
             new EquatableArray<ParameterModel>(parameters),
             cancellationTokenName,
             default,
-            isOneWay);
+            isOneWay,
+            SymbolFacts.IsObsolete(method) || (resultType is not null && SymbolFacts.UsesObsoleteType(resultType)) || method.Parameters.Any(p => SymbolFacts.UsesObsoleteType(p.Type)));
     }
+
+    /// <summary>Marks the formatter registrations made for <paramref name="type"/> (from <paramref name="first"/> on) obsolete when it names an obsolete type.</summary>
+    private static void MarkObsoleteRegistrations(List<FormatterRegistration> registrations, int first, ITypeSymbol type)
+    {
+        if (SymbolFacts.UsesObsoleteType(type))
+        {
+            for (var i = first; i < registrations.Count; i++)
+            {
+                registrations[i] = registrations[i] with { IsObsolete = true };
+            }
+        }
+    }
+
+    /// <summary>
+    /// One registration per formatter, in a stable order. A formatter also registered for a type that is not obsolete
+    /// (say, <c>int?</c> inside an obsolete dictionary and alone) names nothing obsolete.
+    /// </summary>
+    private static IEnumerable<FormatterRegistration> DistinctRegistrations(List<FormatterRegistration> registrations)
+        => registrations
+            .GroupBy(r => (r.TypeName, r.IsPackable))
+            .Select(g => g.First() with { IsObsolete = g.All(r => r.IsObsolete) })
+            .OrderBy(r => r.TypeName, System.StringComparer.Ordinal);
 
     /// <summary>
     /// Two methods with one wire identifier cannot be told apart on the wire (same signature through two base
@@ -287,6 +316,20 @@ internal static class ContractParser
             {
                 problems.Add(new ContractProblem(DiagnosticIds.ContractMustBePartial, type.Locations.FirstOrDefault(), type.Name, contract.ToDisplayString()));
             }
+        }
+    }
+
+    /// <summary>
+    /// The generated module initializer registers the contract, and it must be reachable from module level: so must the
+    /// interface and every type containing it. Reported once, at the contract, naming every type that is not.
+    /// </summary>
+    private static void CheckReachable(INamedTypeSymbol contract, List<ContractProblem> problems)
+    {
+        var hidden = SymbolFacts.TypesHiddenFromModule(contract);
+        if (hidden.Count > 0)
+        {
+            var names = hidden.Select(t => $"'{t.Name}' ({(t.IsFileLocal ? "file" : GetAccessibility(t.DeclaredAccessibility))})");
+            problems.Add(new ContractProblem(DiagnosticIds.ContractNotReachable, contract.Locations.FirstOrDefault(), string.Join(" and ", names), contract.ToDisplayString()));
         }
     }
 

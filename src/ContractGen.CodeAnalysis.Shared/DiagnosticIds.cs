@@ -13,6 +13,7 @@ internal static class DiagnosticIds
     public const string MisplacedCancellationToken = "CGEN1008";
     public const string GenericContract = "CGEN1009";
     public const string OneWayWithResult = "CGEN1010";
+    public const string ContractNotReachable = "CGEN1015";
 
     // The contract lock file (ContractLockAnalyzer).
     public const string ContractChangedFromLock = "CGEN1011";

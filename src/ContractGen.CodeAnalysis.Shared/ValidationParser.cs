@@ -185,6 +185,7 @@ internal sealed class ValidationParser
         // A recursive type refers to its own validator while it is being built.
         _validators[plain] = placeholder;
         var members = new List<MemberCheckModel>();
+        var obsolete = SymbolFacts.UsesObsoleteType(plain);
         foreach (var member in SerializedMembers((INamedTypeSymbol)plain))
         {
             var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
@@ -192,10 +193,13 @@ internal sealed class ValidationParser
             if (check is not null)
             {
                 members.Add(new MemberCheckModel(member.Name, check));
+
+                // The validator reads the member and may name its type (enum values): neither may be obsolete outside an obsolete member.
+                obsolete |= SymbolFacts.IsObsolete(member) || SymbolFacts.UsesObsoleteType(memberType);
             }
         }
 
-        var model = members.Count == 0 ? null : placeholder with { Members = new EquatableArray<MemberCheckModel>(members) };
+        var model = members.Count == 0 ? null : placeholder with { Members = new EquatableArray<MemberCheckModel>(members), IsObsolete = obsolete };
         _validators[plain] = model;
         if (model is not null)
         {

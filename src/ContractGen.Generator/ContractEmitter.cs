@@ -83,6 +83,25 @@ internal static class ContractEmitter
         return w.ToString();
     }
 
+    /// <summary>
+    /// Marks a generated member obsolete when it names an obsolete method or type: inside it, using obsolete symbols is
+    /// not reported, whatever their level or diagnostic ID. A '#pragma warning disable CS0612, CS0618' in the header
+    /// would not do: it cannot silence error-level CS0619, nor an [Obsolete] with its own DiagnosticId. Generated code
+    /// alone calls the members marked so, except the generated types of an obsolete contract, whose users should be told.
+    /// </summary>
+    internal const string ObsoleteAttribute = "[global::System.Obsolete(\"Generated for an obsolete contract member or type, which the service must keep serving.\")]";
+
+    /// <summary>The diagnostic generated code reports when it calls one of its own obsolete members (see <see cref="ObsoleteAttribute"/>).</summary>
+    private const string ObsoleteDiagnostic = "CS0618";
+
+    private static void MarkObsolete(SourceWriter w, bool obsolete)
+    {
+        if (obsolete)
+        {
+            w.Line(ObsoleteAttribute);
+        }
+    }
+
     private static string GeneratedCodeAttribute => $"[global::System.CodeDom.Compiler.GeneratedCode(\"ContractGen\", \"{Version}\")]";
 
     private static string ContractClass(ContractModel model) => model.BaseName + "Contract";
@@ -122,6 +141,7 @@ internal static class ContractEmitter
         var name = ContractClass(model);
         w.Line($"/// <summary>ContractGen's description of <see cref=\"{model.InterfaceType}\"/>: wire name, fingerprint and method identifiers.</summary>");
         w.Line(GeneratedCodeAttribute);
+        MarkObsolete(w, model.IsObsolete);
         w.Open($"{model.Accessibility} static partial class {name}");
         w.Line("/// <summary>The contract's wire name.</summary>");
         w.Line($"public const string Name = {CSharp.Literal(model.WireName)};");
@@ -160,6 +180,7 @@ internal static class ContractEmitter
         {
             w.Line();
             w.Line("// Registering formatters up front keeps serialization free of reflection (trimming and AOT safe).");
+            MarkObsolete(w, model.FormatterRegistrations.Any(r => r.IsObsolete));
             w.Open($"static {name}()");
             foreach (var registration in model.FormatterRegistrations)
             {
@@ -215,6 +236,7 @@ internal static class ContractEmitter
         var name = ProxyClass(model);
         w.Line($"/// <summary>The client proxy of <see cref=\"{model.InterfaceType}\"/>: each call is sent over a <see cref=\"{Connection}\"/>.</summary>");
         w.Line(GeneratedCodeAttribute);
+        MarkObsolete(w, model.IsObsolete);
         w.Open($"{model.Accessibility} sealed partial class {name} : {model.InterfaceType}");
         w.Line($"private readonly {Connection} __connection;");
         w.Line();
@@ -259,6 +281,7 @@ internal static class ContractEmitter
         }
 
         w.Line($"/// <inheritdoc/>");
+        MarkObsolete(w, method.IsObsolete);
         w.Line($"{method.ReturnType} {method.DeclaringInterface}.{CSharp.Identifier(method.Name)}({string.Join(", ", parameters)})");
         w.Line($"    => {invoke};");
     }
@@ -268,6 +291,7 @@ internal static class ContractEmitter
         var name = DispatcherClass(model);
         w.Line($"/// <summary>The service-side dispatcher of <see cref=\"{model.InterfaceType}\"/>: decodes each call and invokes the implementation.</summary>");
         w.Line(GeneratedCodeAttribute);
+        MarkObsolete(w, model.IsObsolete);
         w.Open($"{model.Accessibility} sealed partial class {name} : global::ContractGen.ServiceDispatcher");
         w.Line($"private readonly {model.InterfaceType} __implementation;");
         w.Line();
@@ -284,7 +308,18 @@ internal static class ContractEmitter
         w.Open("switch (serverCall.MethodId)");
         foreach (var method in model.Methods)
         {
-            w.Line($"case {ContractClass(model)}.MethodIds.{CSharp.Identifier(method.MemberName)}: return __{method.MemberName}(serverCall);");
+            var dispatch = $"case {ContractClass(model)}.MethodIds.{CSharp.Identifier(method.MemberName)}: return __{method.MemberName}(serverCall);";
+            if (method.IsObsolete)
+            {
+                // The only call of a dispatch method marked obsolete for the method it serves (see MarkObsolete).
+                w.Line($"#pragma warning disable {ObsoleteDiagnostic} // Old clients may still call the obsolete method.");
+                w.Line(dispatch);
+                w.Line($"#pragma warning restore {ObsoleteDiagnostic}");
+            }
+            else
+            {
+                w.Line(dispatch);
+            }
         }
 
         w.Line("default: throw new global::System.ArgumentOutOfRangeException(nameof(serverCall), serverCall.MethodId, \"The host passed a method id this contract does not have.\");");
@@ -310,6 +345,7 @@ internal static class ContractEmitter
     {
         w.Line("// Pooled builder: a call that completes asynchronously allocates no state machine on the steady state.");
         w.Line("[global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]");
+        MarkObsolete(w, method.IsObsolete);
         w.Open($"private async global::System.Threading.Tasks.ValueTask __{method.MemberName}({ServerCall} serverCall)");
         var arguments = method.Parameters.Select(p => $"__arguments.{CSharp.Identifier(p.Name)}").ToList();
         if (method.Policy.Count > 0)
@@ -371,6 +407,7 @@ internal static class ContractEmitter
         var name = ArgumentsCodec(model, method);
         w.Line($"/// <summary>The arguments of <c>{CSharp.XmlEscape(method.Signature)}</c> on the wire.</summary>");
         w.Line(GeneratedCodeAttribute);
+        MarkObsolete(w, method.IsObsolete);
         w.Open($"file readonly struct {name} : global::ContractGen.Protocol.IPayloadCodec<{name}>");
         foreach (var parameter in method.Parameters)
         {
@@ -410,6 +447,7 @@ internal static class ContractEmitter
         var name = ResultCodec(model, method);
         w.Line($"/// <summary>The result of <c>{CSharp.XmlEscape(method.Signature)}</c> on the wire.</summary>");
         w.Line(GeneratedCodeAttribute);
+        MarkObsolete(w, method.IsObsolete);
         w.Open($"file readonly struct {name} : global::ContractGen.Protocol.IPayloadCodec<{result.TypeName}>");
         w.Open($"public static void Write(ref {Writer} __writer, scoped in {result.TypeName} __value)");
         w.Line(WriteStatement(result, "__value"));

@@ -27,6 +27,11 @@ internal static class ValidatorEmitter
         var patterns = CollectPatterns(model);
         w.Line($"/// <summary>The argument checks of <see cref=\"{model.InterfaceType}\"/>, run by the dispatcher before the implementation.</summary>");
         w.Line(generatedCodeAttribute);
+        if (model.IsObsolete)
+        {
+            w.Line(ContractEmitter.ObsoleteAttribute);
+        }
+
         w.Open($"{model.Accessibility} static partial class {ClassName(model)}");
         for (var i = 0; i < patterns.Count; i++)
         {
@@ -44,6 +49,11 @@ internal static class ValidatorEmitter
             first = false;
             var checkedParameters = method.Parameters.Where(p => p.Check is not null).ToList();
             w.Line($"/// <summary>Checks the arguments of <c>{CSharp.XmlEscape(method.Signature)}</c>.</summary>");
+            if (method.IsObsolete)
+            {
+                w.Line(ContractEmitter.ObsoleteAttribute);
+            }
+
             w.Open($"internal static void {CSharp.Identifier(method.MemberName)}({string.Join(", ", checkedParameters.Select(p => $"{p.Type.TypeName} {CSharp.Identifier(p.Name)}"))})");
             foreach (var parameter in checkedParameters)
             {
@@ -56,6 +66,11 @@ internal static class ValidatorEmitter
         foreach (var type in model.TypeValidators)
         {
             w.Line();
+            if (type.IsObsolete)
+            {
+                w.Line(ContractEmitter.ObsoleteAttribute);
+            }
+
             w.Open($"private static void {type.MethodName}({type.TypeName} __value)");
             foreach (var member in type.Members)
             {

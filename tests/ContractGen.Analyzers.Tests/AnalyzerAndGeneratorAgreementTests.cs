@@ -234,10 +234,62 @@ public sealed class AnalyzerAndGeneratorAgreementTests
                 Task<bool> StoreAsync(List<Item> items, [MaxLength(16)] byte[] blob, Dictionary<string, int> counts);
             }
             """, 1),
+
+        ["ProtectedInternalNesting"] = ("""
+            namespace Example.Nesting;
+
+            public partial class Outer
+            {
+                protected internal partial class Inner
+                {
+                    [ServiceContract(Name = "com.example.inner")]
+                    internal partial interface IInner
+                    {
+                        Task<int> CountAsync();
+                    }
+                }
+            }
+            """, 1),
+
+        ["ObsoleteMembers"] = ("""
+            namespace Example.Obsolete;
+
+            [Obsolete("Use Receipt2.")]
+            [MemoryPackable]
+            public partial class Receipt
+            {
+                public string Number { get; set; } = "";
+            }
+
+            [ServiceContract(Name = "com.example.shop")]
+            public partial interface IShop
+            {
+                [Obsolete("Removed in v2.", error: true)]
+                ValueTask<long> TotalAsync(long a, long b);
+
+                [Obsolete("Use ReprintAsync.", DiagnosticId = "EX0001")]
+                Task<Receipt> PrintAsync(Receipt receipt, CancellationToken cancellationToken);
+
+                ValueTask<int> CountAsync();
+            }
+            """, 1),
     };
 
     private static readonly Dictionary<string, string> InvalidContracts = new()
     {
+        ["NestedInPrivateType"] = """
+            public partial class Outer
+            {
+                private partial class Inner
+                {
+                    [ServiceContract]
+                    public partial interface IHidden
+                    {
+                        Task PingAsync();
+                    }
+                }
+            }
+            """,
         ["NotPartial"] = """
             [ServiceContract]
             public interface INotPartial

@@ -498,6 +498,98 @@ public sealed class ContractStructureAnalyzerTests
             }
             """);
 
+    // CGEN1015: the generated module initializer must be able to name the contract.
+
+    [Fact]
+    public Task CGEN1015_contract_nested_in_a_private_type()
+        => AnalyzerAsync(Usings + """
+            namespace Example;
+
+            public partial class Outer
+            {
+                private partial class Inner
+                {
+                    [ServiceContract]
+                    public partial interface {|#0:IHidden|}
+                    {
+                        Task PingAsync();
+                    }
+                }
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.ContractNotReachable).WithArguments("'Inner' (private)", "Example.Outer.Inner.IHidden"));
+
+    [Fact]
+    public Task CGEN1015_names_every_private_or_protected_type()
+        => AnalyzerAsync(Usings + """
+            namespace Example;
+
+            public partial class Outer
+            {
+                protected partial class Inner
+                {
+                    [ServiceContract]
+                    private protected partial interface {|#0:IHidden|}
+                    {
+                        Task PingAsync();
+                    }
+                }
+
+                [ServiceContract]
+                private partial interface {|CGEN1015:IPrivate|}
+                {
+                    Task PingAsync();
+                }
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.ContractNotReachable).WithArguments("'Inner' (protected) and 'IHidden' (private protected)", "Example.Outer.Inner.IHidden"));
+
+    [Fact]
+    public Task CGEN1015_file_local_contract()
+        => AnalyzerAsync(Usings + """
+            namespace Example;
+
+            [ServiceContract]
+            file partial interface {|#0:IFileLocal|}
+            {
+                Task PingAsync();
+            }
+            """,
+            Diagnostic(DiagnosticDescriptors.ContractNotReachable).WithArguments("'IFileLocal' (file)", "Example.IFileLocal"));
+
+    [Fact]
+    public Task CGEN1015_not_reported_for_internal_public_or_protected_internal_nesting()
+        => AnalyzerAsync(Usings + """
+            namespace Example;
+
+            public partial class Outer
+            {
+                protected internal partial class Inner
+                {
+                    [ServiceContract(Name = "example.inner")]
+                    internal partial interface IInner
+                    {
+                        Task PingAsync();
+                    }
+                }
+
+                [ServiceContract(Name = "example.nested")]
+                protected internal partial interface INested
+                {
+                    Task PingAsync();
+                }
+            }
+
+            internal partial class Hosted
+            {
+                [ServiceContract(Name = "example.hosted")]
+                public partial interface IHosted
+                {
+                    Task PingAsync();
+                }
+            }
+            """);
+
     // CGEN2001: the wire name.
 
     [Theory]

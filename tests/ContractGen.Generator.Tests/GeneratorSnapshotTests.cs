@@ -282,6 +282,38 @@ public sealed class GeneratorSnapshotTests
             }
             """));
 
+    [Fact]
+    public void Obsolete_members()
+        => Verify(GeneratorHarness.Run("""
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            namespace Example.Obsolete;
+
+            [Obsolete("Use Receipt2.", DiagnosticId = "EX0001")]
+            [MemoryPackable]
+            public partial class Receipt
+            {
+                public string Number { get; set; } = "";
+            }
+
+            [ServiceContract(Name = "example.obsolete")]
+            public partial interface IShop
+            {
+                [Obsolete("Removed in v2.", error: true)]
+                ValueTask<long> TotalAsync(long a, long b);
+
+            #pragma warning disable EX0001 // Old clients still send receipts.
+                Task<Receipt> ReprintAsync(Receipt receipt, CancellationToken cancellationToken);
+            #pragma warning restore EX0001
+
+                ValueTask<int> CountAsync();
+            }
+            """));
+
     private static void Verify(GenerationResult result, [CallerMemberName] string testMethod = "")
         => Snapshots.Verify(result.Files, nameof(GeneratorSnapshotTests), testMethod);
 }

@@ -12,6 +12,7 @@ namespace ContractGen.CodeAnalysis;
 /// <param name="Fingerprint">A hash of the wire name and every method's wire signature.</param>
 /// <param name="Methods">The contract's methods, its own first, then inherited ones.</param>
 /// <param name="FormatterRegistrations">Formatter registrations that make serialization AOT-safe (see <see cref="FormatterRegistration"/>).</param>
+/// <param name="IsObsolete">Whether the interface or a containing type is <c>[Obsolete]</c>: the generated types are marked obsolete too.</param>
 internal sealed record ContractModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -24,7 +25,8 @@ internal sealed record ContractModel(
     ulong Fingerprint,
     EquatableArray<MethodModel> Methods,
     EquatableArray<FormatterRegistration> FormatterRegistrations,
-    EquatableArray<TypeValidatorModel> TypeValidators = default);
+    EquatableArray<TypeValidatorModel> TypeValidators = default,
+    bool IsObsolete = false);
 
 /// <summary>A type that contains the contract interface; generated types are nested in it too.</summary>
 internal sealed record ContainingTypeModel(string Keyword, string Name);
@@ -54,6 +56,11 @@ internal enum ReturnKind
 /// <param name="CancellationTokenName">The trailing <c>CancellationToken</c> parameter's name, or null.</param>
 /// <param name="IsOneWay">Whether the method is <c>[OneWay]</c>: sent without waiting for a reply.</param>
 /// <param name="Policy">The authorization rules that apply (contract, method, or the context's default); every one must pass. Empty: any local user.</param>
+/// <param name="IsObsolete">
+/// Whether the method, a type it sends or returns, or a type its validator checks, is <c>[Obsolete]</c>. The generated
+/// members for it are marked obsolete too: inside them, using obsolete symbols is not reported, whatever the level or
+/// diagnostic ID (see <see cref="ObsoleteContexts"/>).
+/// </param>
 internal sealed record MethodModel(
     string Name,
     string MemberName,
@@ -66,7 +73,8 @@ internal sealed record MethodModel(
     EquatableArray<ParameterModel> Parameters,
     string? CancellationTokenName,
     EquatableArray<CallerRuleModel> Policy,
-    bool IsOneWay = false);
+    bool IsOneWay = false,
+    bool IsObsolete = false);
 
 /// <summary>One authorization rule: a caller meeting any criterion passes.</summary>
 internal sealed record CallerRuleModel(bool Root, bool SameUser, EquatableArray<string> Users, EquatableArray<uint> UserIds, EquatableArray<string> Groups);
@@ -112,4 +120,5 @@ internal sealed record WireTypeModel(string TypeName, WireKind Kind, bool IsNull
 /// <summary>A formatter that generated code registers with MemoryPack before first use.</summary>
 /// <param name="TypeName">For a packable type, the type; otherwise the formatter type to instantiate.</param>
 /// <param name="IsPackable">Whether this registers a <c>[MemoryPackable]</c> type's own formatter.</param>
-internal sealed record FormatterRegistration(string TypeName, bool IsPackable);
+/// <param name="IsObsolete">Whether the registration names an obsolete type (the registering code is marked obsolete too).</param>
+internal sealed record FormatterRegistration(string TypeName, bool IsPackable, bool IsObsolete = false);

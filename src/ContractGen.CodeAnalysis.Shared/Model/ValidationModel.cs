@@ -98,4 +98,8 @@ internal sealed record CheckModel(
 internal sealed record MemberCheckModel(string Name, CheckModel Check);
 
 /// <summary>The validator method of one <c>[MemoryPackable]</c> type.</summary>
-internal sealed record TypeValidatorModel(string TypeName, string MethodName, EquatableArray<MemberCheckModel> Members);
+/// <param name="IsObsolete">
+/// Whether the method names an obsolete type or member (the type, a checked member or its type), itself or through a
+/// validator it calls: it is then marked obsolete too (see <see cref="MethodModel.IsObsolete"/>).
+/// </param>
+internal sealed record TypeValidatorModel(string TypeName, string MethodName, EquatableArray<MemberCheckModel> Members, bool IsObsolete = false);
