@@ -187,7 +187,7 @@ internal sealed class ValidationParser
         var members = new List<MemberCheckModel>();
         foreach (var member in SerializedMembers((INamedTypeSymbol)plain))
         {
-            var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+            var memberType = MemoryPackFacts.MemberType(member);
             var check = Build(memberType, AttributesOf(member));
             if (check is not null)
             {
