@@ -53,10 +53,6 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
     /// <summary>Finds this rule's problems in one <c>[ServiceContract]</c> interface declared in the compilation.</summary>
     private protected abstract void AnalyzeContract(ContractScope scope);
 
-    /// <summary>Whether <paramref name="type"/> carries ContractGen's <c>[ServiceContract]</c>.</summary>
-    private protected static bool IsContract(INamedTypeSymbol type, KnownTypes known)
-        => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
-
     /// <summary>A diagnostic and the type whose symbol action reports it.</summary>
     private protected readonly record struct Finding(ISymbol Owner, Diagnostic Diagnostic);
 
@@ -89,7 +85,7 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
         /// where it is declared), so that it is not reported twice.
         /// </summary>
         public bool IsReportedByBaseContract(IMethodSymbol method)
-            => !SymbolEqualityComparer.Default.Equals(method.ContainingType, Contract) && IsContract(method.ContainingType, Known);
+            => !SymbolEqualityComparer.Default.Equals(method.ContainingType, Contract) && ContractCatalog.IsContract(method.ContainingType, Known);
 
         /// <summary>Whether <paramref name="symbol"/> is declared in this compilation's source, so that a diagnostic can point at it.</summary>
         public bool IsInSource(ISymbol symbol) => SourceLocation(symbol) is not null;
@@ -129,7 +125,7 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
             }
 
             var findings = new List<Finding>();
-            foreach (var contract in SourceContracts(compilation.Assembly.GlobalNamespace, cancellationToken))
+            foreach (var contract in ContractCatalog.FindContracts(compilation, known, cancellationToken))
             {
                 rule.AnalyzeContract(new ContractScope(compilation, contract, known, findings, cancellationToken));
             }
@@ -141,30 +137,6 @@ public abstract class ContractSafetyAnalyzer : DiagnosticAnalyzer
             // Two threads may both compute it; the results are equal, and the first one stored wins. A cancelled
             // computation stores nothing, so the next action starts again.
             return Interlocked.CompareExchange(ref _byOwner, byOwner, null) ?? byOwner;
-        }
-
-        // Every contract interface declared in this compilation, nested ones included.
-        private IEnumerable<INamedTypeSymbol> SourceContracts(INamespaceOrTypeSymbol container, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var nestedNamespaces = container is INamespaceSymbol ns ? ns.GetNamespaceMembers() : Enumerable.Empty<INamespaceSymbol>();
-            foreach (var type in container.GetTypeMembers())
-            {
-                if (type.TypeKind == TypeKind.Interface && IsContract(type, known))
-                {
-                    yield return type;
-                }
-
-                foreach (var nested in SourceContracts(type, cancellationToken))
-                {
-                    yield return nested;
-                }
-            }
-
-            foreach (var inner in nestedNamespaces.SelectMany(n => SourceContracts(n, cancellationToken)))
-            {
-                yield return inner;
-            }
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class ContractStructureAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, KnownTypes known)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        var reportedNotPartial = IsContract(type, known) && AnalyzeContract(context, type, known);
+        var reportedNotPartial = ContractCatalog.IsContract(type, known) && AnalyzeContract(context, type, known);
         if (!reportedNotPartial && type.GetTypeMembers().Length > 0)
         {
             AnalyzeContainer(context, type, known);
@@ -126,7 +126,7 @@ public sealed class ContractStructureAnalyzer : DiagnosticAnalyzer
     {
         foreach (var nested in container.GetTypeMembers())
         {
-            if (IsContract(nested, known))
+            if (ContractCatalog.IsContract(nested, known))
             {
                 yield return nested;
             }
@@ -138,13 +138,9 @@ public sealed class ContractStructureAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsContract(INamedTypeSymbol type, KnownTypes known)
-        => type.TypeKind == TypeKind.Interface
-           && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
-
     private static bool IsWithin(INamedTypeSymbol type, Location location)
         => type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == location.SourceTree && r.Span.Contains(location.SourceSpan));
 
     private static bool IsInBaseContract(INamedTypeSymbol contract, Location location, KnownTypes known)
-        => contract.AllInterfaces.Any(i => IsWithin(i, location) && IsContract(i, known));
+        => contract.AllInterfaces.Any(i => IsWithin(i, location) && ContractCatalog.IsContract(i, known));
 }

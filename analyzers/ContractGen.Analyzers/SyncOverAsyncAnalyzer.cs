@@ -32,12 +32,12 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(static start =>
         {
             // Call sites are anywhere in a project that references ContractGen; a project that does not has none.
-            if (start.Compilation.GetTypeByMetadataName(KnownTypes.ServiceContractAttributeName) is not { } contractAttribute)
+            if (start.Compilation.GetTypeByMetadataName(KnownTypes.ServiceContractAttributeName) is null)
             {
                 return;
             }
 
-            var tasks = new TaskTypes(start.Compilation, contractAttribute);
+            var tasks = new TaskTypes(start.Compilation, new KnownTypes(start.Compilation));
             start.RegisterOperationAction(c => AnalyzeResult(c, tasks), OperationKind.PropertyReference);
             start.RegisterOperationAction(c => AnalyzeInvocation(c, tasks), OperationKind.Invocation);
         });
@@ -100,14 +100,14 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
     /// <summary>The task and awaitable types, and the test for a service call, resolved once per compilation.</summary>
     private sealed class TaskTypes
     {
-        private readonly INamedTypeSymbol _contractAttribute;
+        private readonly KnownTypes _known;
         private readonly ImmutableHashSet<INamedTypeSymbol> _tasks;
         private readonly ImmutableHashSet<INamedTypeSymbol> _tasksOfT;
         private readonly ImmutableHashSet<INamedTypeSymbol> _awaitables;
 
-        public TaskTypes(Compilation compilation, INamedTypeSymbol contractAttribute)
+        public TaskTypes(Compilation compilation, KnownTypes known)
         {
-            _contractAttribute = contractAttribute;
+            _known = known;
             _tasks = Resolve(compilation, "System.Threading.Tasks.Task", "System.Threading.Tasks.Task`1");
             _tasksOfT = Resolve(compilation, "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask`1");
             _awaitables = _tasks.Union(_tasksOfT).Union(Resolve(
@@ -143,8 +143,7 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
                                                     && a.ConstructorArguments.FirstOrDefault().Value is "ContractGen");
         }
 
-        private bool IsContract(INamedTypeSymbol type)
-            => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _contractAttribute));
+        private bool IsContract(INamedTypeSymbol type) => ContractCatalog.IsContract(type, _known);
 
         private static ImmutableHashSet<INamedTypeSymbol> Resolve(Compilation compilation, params string[] names)
             => names.Select(compilation.GetTypeByMetadataName).OfType<INamedTypeSymbol>().ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);

@@ -50,15 +50,12 @@ public abstract class TransferRuleAnalyzer : DiagnosticAnalyzer
     private void AnalyzeType(SymbolAnalysisContext context, KnownTypes known)
     {
         var contract = (INamedTypeSymbol)context.Symbol;
-        var attribute = contract.TypeKind == TypeKind.Interface
-            ? contract.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute))
-            : null;
-        if (attribute is null)
+        if (!ContractCatalog.IsContract(contract, known))
         {
             return;
         }
 
-        var severity = GetSeverity(ServiceContexts.Of(attribute));
+        var severity = GetSeverity(ContractOptions.Read(contract, known).Context);
         var contractLocation = contract.Locations.FirstOrDefault(l => l.IsInSource) ?? Location.None;
         foreach (var problem in TransferProblems.FindInside(contract, known, _descriptor.Id, context.CancellationToken))
         {

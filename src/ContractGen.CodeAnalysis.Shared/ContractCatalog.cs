@@ -52,10 +52,18 @@ internal static class ContractCatalog
         return contracts;
     }
 
-    /// <summary>Whether <paramref name="type"/> is an interface marked <c>[ServiceContract]</c>.</summary>
+    /// <summary>
+    /// Whether <paramref name="type"/> is an interface marked <c>[ServiceContract]</c>: the one test every analyzer, the
+    /// lock file and the tool use (the generator's <c>ForAttributeWithMetadataName</c> asks the same of the syntax).
+    /// </summary>
     public static bool IsContract(INamedTypeSymbol type, KnownTypes known)
-        => type.TypeKind == TypeKind.Interface
-           && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
+        => type.TypeKind == TypeKind.Interface && FindContractAttribute(type, known) is not null;
+
+    /// <summary>ContractGen's <c>[ServiceContract]</c> on <paramref name="type"/>, or null (also when the compilation cannot see the attribute).</summary>
+    public static AttributeData? FindContractAttribute(INamedTypeSymbol type, KnownTypes known)
+        => known.ServiceContractAttribute is null
+            ? null
+            : type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
 
     /// <summary>
     /// The lock file for every contract of <paramref name="compilation"/>, or null when one of them breaks a structural

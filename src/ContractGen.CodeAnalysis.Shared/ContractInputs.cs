@@ -37,6 +37,12 @@ internal sealed record ContractInput(
 /// Walks what a contract receives, for the safety rules that look at names and bounds (CGEN3002, CGEN3003, CGEN3007).
 /// Results are not walked: they come from the service, which the client has to trust anyway.
 /// </summary>
+/// <remarks>
+/// Deliberately not <see cref="TransferWalker"/>: that one follows everything MemoryPack sends (union cases, every
+/// container MemoryPack knows) to find types that must not cross at all; this one follows what the generated validator
+/// checks (<see cref="ValidationParser.Classify"/>), so that a bound these rules ask for is a bound the daemon enforces.
+/// Both take a type's members from <see cref="MemoryPackFacts.SerializedMembers"/>.
+/// </remarks>
 internal static class ContractInputs
 {
     /// <summary>The methods that cross the wire: the contract's own and its base interfaces' abstract methods, as the parser reads them.</summary>
@@ -94,7 +100,7 @@ internal static class ContractInputs
             case CheckShape.Packable when visited.Add(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)):
                 foreach (var member in ValidationParser.SerializedMembers((INamedTypeSymbol)type))
                 {
-                    var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+                    var memberType = MemoryPackFacts.MemberType(member);
                     var memberPath = path + "." + member.Name;
                     var shape = ValidationParser.Classify(memberType, known, out _, out _);
                     inputs.Add(new ContractInput(member, memberType, ValidationParser.AttributesOf(member), method, parameter, memberPath, shape));

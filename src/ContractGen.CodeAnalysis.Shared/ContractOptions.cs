@@ -15,7 +15,7 @@ internal sealed record ContractOptions(AttributeData? Attribute, string? Name, i
     /// <summary>Reads the <c>[ServiceContract]</c> attribute of <paramref name="contract"/>.</summary>
     public static ContractOptions Read(INamedTypeSymbol contract, KnownTypes known)
     {
-        var attribute = contract.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
+        var attribute = ContractCatalog.FindContractAttribute(contract, known);
         return new ContractOptions(
             attribute,
             Get(attribute, "Name") as string,

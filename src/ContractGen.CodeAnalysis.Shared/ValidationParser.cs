@@ -188,7 +188,7 @@ internal sealed class ValidationParser
         var obsolete = SymbolFacts.UsesObsoleteType(plain);
         foreach (var member in SerializedMembers((INamedTypeSymbol)plain))
         {
-            var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+            var memberType = MemoryPackFacts.MemberType(member);
             var check = Build(memberType, AttributesOf(member));
             if (check is not null)
             {
@@ -209,13 +209,13 @@ internal sealed class ValidationParser
         return model;
     }
 
-    /// <summary>The members MemoryPack serializes: public instance fields and readable properties, less <c>[MemoryPackIgnore]</c>.</summary>
+    /// <summary>
+    /// The members MemoryPack serializes that a generated validator can read: <see cref="MemoryPackFacts.SerializedMembers"/>
+    /// (one definition for the validators, the safety rules and the transfer rules, inherited members included), less
+    /// non-public <c>[MemoryPackInclude]</c> ones, which code outside the type cannot see.
+    /// </summary>
     public static IEnumerable<ISymbol> SerializedMembers(INamedTypeSymbol type)
-        => type.GetMembers()
-            .Where(m => !m.IsStatic && !m.IsImplicitlyDeclared && m.DeclaredAccessibility == Accessibility.Public)
-            .Where(m => m is IPropertySymbol { IsIndexer: false, GetMethod: not null } || m is IFieldSymbol)
-            .Where(m => !m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "MemoryPack.MemoryPackIgnoreAttribute"))
-            .Where(m => m.Name != "EqualityContract");
+        => MemoryPackFacts.SerializedMembers(type).Where(m => m.DeclaredAccessibility == Accessibility.Public);
 
     /// <summary>
     /// The attributes on a member, plus, for a positional record's property, those written on its constructor

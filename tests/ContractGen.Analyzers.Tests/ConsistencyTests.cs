@@ -14,7 +14,8 @@ namespace ContractGen.Analyzers.Tests;
 /// </summary>
 public sealed class ConsistencyTests
 {
-    private static readonly string RepositoryRoot = FindRepositoryRoot();
+    /// <summary>The checkout the tests run from (the directory of ContractGen.sln).</summary>
+    internal static readonly string RepositoryRoot = FindRepositoryRoot();
 
     public static TheoryData<string> DescriptorIds => new(AllDescriptors().Select(d => d.Id));
 
@@ -113,7 +114,7 @@ public sealed class ConsistencyTests
         Assert.True(expecting > 0, $"No test in {testDirectory} expects {id}: add one with markup {{|{id}:...|}}");
     }
 
-    private static List<DiagnosticDescriptor> AllDescriptors()
+    internal static List<DiagnosticDescriptor> AllDescriptors()
         => typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)

@@ -51,6 +51,35 @@ public sealed class UnboundedInputTests
             """);
 
     [Fact]
+    public Task CGEN3003_inherited_members_are_inputs_too()
+        // MemoryPack writes a packable class's inherited public members: they reach the daemon like its own, so they need
+        // a bound like its own (and the generated validator checks the one they get).
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            public class Entity
+            {
+                public string {|#0:Id|} { get; set; } = "";
+
+                [StringLength(64)]
+                public string Owner { get; set; } = "";
+            }
+
+            [MemoryPackable]
+            public sealed partial class Order : Entity
+            {
+                [StringLength(8)]
+                public string Sku { get; set; } = "";
+            }
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task PutAsync(Order order, CancellationToken cancellationToken = default);
+            }
+            """,
+            new DiagnosticResult(DiagnosticDescriptors.UnboundedInput).WithLocation(0).WithArguments("member", "order.Id", "PutAsync", "StringLength", "MaxStringLength"));
+
+    [Fact]
     public Task Fix_adds_StringLength_or_MaxLength_and_the_using()
         => CodeFixAsync<UnboundedInputAnalyzer, AddBoundCodeFix>(
             """

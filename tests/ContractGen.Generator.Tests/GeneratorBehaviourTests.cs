@@ -80,6 +80,45 @@ public sealed class GeneratorBehaviourTests
             """);
 
     [Fact]
+    public void Validator_checks_the_members_a_packable_class_inherits()
+    {
+        // MemoryPack sends the base class's public members too; the validator must not let them through unchecked.
+        var result = GeneratorHarness.Run(new[]
+        {
+            """
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            namespace Example.Inherited;
+
+            public class Entity
+            {
+                [StringLength(12)]
+                public string Owner { get; set; } = "";
+            }
+
+            [MemoryPackable]
+            public partial class Order : Entity
+            {
+                [StringLength(8)]
+                public string Sku { get; set; } = "";
+            }
+
+            [ServiceContract(Name = "example.inherited", Context = ServiceContext.User)]
+            public partial interface IOrders
+            {
+                Task PlaceAsync(Order order);
+            }
+            """,
+        }, expectedFiles: 1);
+
+        Assert.Contains("__value.Sku.Length > 8", result.SingleText, System.StringComparison.Ordinal);
+        Assert.Contains("__value.Owner.Length > 12", result.SingleText, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Methods_named_like_generated_members_compile()
     {
         // MethodIds, Policies and object's members are names the generated classes use; such methods get a suffix.

@@ -160,6 +160,9 @@ internal static class MemoryPackFacts
         }
     }
 
+    /// <summary>The declared type of a member <see cref="SerializedMembers"/> returned (a field or a property).</summary>
+    public static ITypeSymbol MemberType(ISymbol member) => member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+
     /// <summary>
     /// Whether MemoryPack takes the member's author's word for how it is written: a custom formatter attribute
     /// (<c>[Utf8StringFormatter]</c>, <c>[BrotliFormatter]</c>, ...) or <c>[MemoryPackAllowSerialize]</c>.

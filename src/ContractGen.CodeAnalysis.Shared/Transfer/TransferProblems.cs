@@ -38,7 +38,7 @@ internal static class TransferProblems
     /// </summary>
     public static IEnumerable<ContractProblem> FindInside(INamedTypeSymbol contract, KnownTypes known, string ruleId, CancellationToken cancellationToken)
     {
-        foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces.Where(i => !IsContract(i, known))))
+        foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces.Where(i => !ContractCatalog.IsContract(i, known))))
         {
             foreach (var method in iface.GetMembers().OfType<IMethodSymbol>())
             {
@@ -95,7 +95,4 @@ internal static class TransferProblems
             ? returnType.TypeArguments[0]
             : null;
     }
-
-    private static bool IsContract(INamedTypeSymbol type, KnownTypes known)
-        => type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.ServiceContractAttribute));
 }

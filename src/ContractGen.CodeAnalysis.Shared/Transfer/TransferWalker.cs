@@ -85,8 +85,7 @@ internal static class TransferWalker
                     {
                         if (!MemoryPackFacts.HasOwnFormatter(serialized))
                         {
-                            var memberType = serialized is IPropertySymbol property ? property.Type : ((IFieldSymbol)serialized).Type;
-                            Visit(memberType, path + "." + serialized.Name, serialized, topLevel: false, depth + 1);
+                            Visit(MemoryPackFacts.MemberType(serialized), path + "." + serialized.Name, serialized, topLevel: false, depth + 1);
                         }
                     }
 

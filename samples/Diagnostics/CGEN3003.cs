@@ -1,0 +1,17 @@
+// CGEN3003: string, buffer or collection without an explicit bound (docs/diagnostics/CGEN3003.md).
+// Every local user can call a System daemon: without a bound, one call can make it allocate gigabytes.
+// 'dotnet build samples/Diagnostics' prints (less the directory, the help link and the project):
+// CGEN3003.cs(16,26): warning CGEN3003: Bound parameter 'key' of 'PutAsync' with [StringLength(...)], or set MaxStringLength on the contract's [ServiceContract]
+// CGEN3003.cs(16,38): warning CGEN3003: Bound parameter 'value' of 'PutAsync' with [MaxLength(...)], or set MaxByteLength on the contract's [ServiceContract]
+using System.Threading;
+using System.Threading.Tasks;
+using ContractGen;
+
+namespace Diagnostics.Samples.Cgen3003;
+
+[ServiceContract(Name = "com.example.samples.cgen3003", Context = ServiceContext.System)]
+[AllowAnyLocalUser]
+public partial interface IStore
+{
+    Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default);
+}
