@@ -26,6 +26,10 @@ internal interface IFrameHandler
 /// Writes combine: a sender serializes its frame into the pending buffer under a short lock (no await inside), and
 /// if no one is flushing it becomes the flusher, sending the pending buffer while the next senders fill the spare one.
 /// Under load many frames leave in one system call; an idle connection sends at once on the caller's own thread.
+/// While the read loop works through frames that are already in its buffer, the frames it writes itself (replies of
+/// calls dispatched inline, handshake and pong answers, errors) wait in the buffer, and it sends them all at once
+/// before it waits for the peer again: a batch of pipelined requests is answered with one send instead of one per
+/// reply. Frames written by other threads meanwhile are never held: the read loop may be busy in inline user code.
 /// </remarks>
 internal sealed class FrameChannel : IAsyncDisposable
 {
@@ -37,6 +41,7 @@ internal sealed class FrameChannel : IAsyncDisposable
     private FrameBuffer _pending = new();
     private FrameBuffer? _spare = new();
     private bool _flushing;
+    private int _corkedThread;
     private TaskCompletionSource? _flushed;
     private bool _sendClosed;
     private int _closed;
@@ -185,7 +190,7 @@ internal sealed class FrameChannel : IAsyncDisposable
 
             new FrameHeader((uint)payloadLength, kind, (byte)flags, callId, methodId).Write(buffer.WrittenSpan[start..]);
             _lastSentTicks = Environment.TickCount64;
-            if (_flushing)
+            if (_flushing || _corkedThread == Environment.CurrentManagedThreadId)
             {
                 return ValueTask.CompletedTask;
             }
@@ -220,7 +225,17 @@ internal sealed class FrameChannel : IAsyncDisposable
 
         if (!IsClosed)
         {
-            // Whatever is queued (a last reply, the GoAway) leaves before the transport is cut, within reason.
+            // Whatever is queued (a last reply, the GoAway, frames held by the cork) leaves before the transport is
+            // cut, within reason.
+            try
+            {
+                await UncorkAsync().ConfigureAwait(false);
+            }
+            catch (ServiceConnectionException)
+            {
+                // Sending failed: the connection is already marked closed; close as asked below.
+            }
+
             await WaitForFlushAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
 
@@ -254,6 +269,35 @@ internal sealed class FrameChannel : IAsyncDisposable
         _flushing = false;
         _flushed?.TrySetResult();
         _flushed = null;
+    }
+
+    /// <summary>
+    /// Holds the frames this thread writes from now on until <see cref="UncorkAsync"/> (the read loop, while it has
+    /// frames in hand). Thread ids are never 0.
+    /// </summary>
+    private void Cork()
+    {
+        lock (_sendLock)
+        {
+            _corkedThread = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    /// <summary>Ends the cork and sends what it held, unless a flush already running will.</summary>
+    private ValueTask UncorkAsync()
+    {
+        lock (_sendLock)
+        {
+            _corkedThread = 0;
+            if (_flushing || _sendClosed || _pending.WrittenCount == 0)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _flushing = true;
+        }
+
+        return FlushAsync();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -318,6 +362,8 @@ internal sealed class FrameChannel : IAsyncDisposable
                         start = 0;
                     }
 
+                    // Out of complete frames: what the batch wrote leaves now, before waiting for the peer.
+                    await UncorkAsync().ConfigureAwait(false);
                     var n = await _transport.ReceiveAsync(buffer.AsMemory(end), CancellationToken.None).ConfigureAwait(false);
                     if (n == 0)
                     {
@@ -326,6 +372,7 @@ internal sealed class FrameChannel : IAsyncDisposable
                     }
 
                     end += n;
+                    Cork();
                 }
 
                 var headerBytes = buffer.AsSpan(start, FrameHeader.Size);
@@ -355,7 +402,8 @@ internal sealed class FrameChannel : IAsyncDisposable
                     start += filled;
                     while (filled < length)
                     {
-                        // The rest of a large payload goes straight into its own buffer.
+                        // The rest of a large payload goes straight into its own buffer; nothing held waits for it.
+                        await UncorkAsync().ConfigureAwait(false);
                         var n = await _transport.ReceiveAsync(array.AsMemory(filled, length - filled), CancellationToken.None).ConfigureAwait(false);
                         if (n == 0)
                         {
@@ -365,6 +413,7 @@ internal sealed class FrameChannel : IAsyncDisposable
                         }
 
                         filled += n;
+                        Cork();
                     }
 
                     payload = new PayloadBuffer(array, length);
@@ -404,8 +453,9 @@ internal sealed class FrameChannel : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException or ServiceConnectionException)
         {
+            // A ServiceConnectionException comes from sending what the read loop held; FlushAsync has recorded it.
             MarkClosed(ConnectionCloseReason.TransportError, "receiving failed: " + ex.Message, ex);
         }
         finally
