@@ -14,6 +14,12 @@ internal interface IFrameHandler
     /// </summary>
     void OnFrame(in FrameHeader header, PayloadBuffer payload);
 
+    /// <summary>
+    /// Called on the read loop when it has handled the frames it had in hand and is about to wait for the peer (and
+    /// once more when it ends): the moment to act on what the batch of frames delivered.
+    /// </summary>
+    void OnBatchHandled();
+
     /// <summary>Called once when the channel has closed, for whatever reason.</summary>
     void OnClosed(ConnectionCloseReason reason, string detail, Exception? exception);
 }
@@ -31,7 +37,7 @@ internal interface IFrameHandler
 /// before it waits for the peer again: a batch of pipelined requests is answered with one send instead of one per
 /// reply. Frames written by other threads meanwhile are never held: the read loop may be busy in inline user code.
 /// </remarks>
-internal sealed class FrameChannel : IAsyncDisposable
+internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
 {
     private const int ReceiveBufferSize = 64 * 1024;
 
@@ -148,6 +154,19 @@ internal sealed class FrameChannel : IAsyncDisposable
     /// <summary>Sends a request frame with flags; a deadline, when flagged, is written in front of the payload.</summary>
     public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds)
         where TCodec : IPayloadCodec<T>
+        => SendAsync<T, TCodec>(kind, callId, methodId, value, flags, deadlineMilliseconds, deferFlush: false);
+
+    /// <summary>
+    /// Sends a frame; with <paramref name="deferFlush"/>, a sender that would have to flush leaves the flush to a
+    /// thread-pool work item queued behind the work already queued (the service's replies while more calls of this
+    /// connection wait to start: their replies then leave together). The frame is in the buffer when this returns.
+    /// </summary>
+    public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, bool deferFlush)
+        where TCodec : IPayloadCodec<T>
+        => SendAsync<T, TCodec>(kind, callId, methodId, value, FrameOptions.None, 0, deferFlush);
+
+    private ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds, bool deferFlush)
+        where TCodec : IPayloadCodec<T>
     {
         lock (_sendLock)
         {
@@ -198,7 +217,46 @@ internal sealed class FrameChannel : IAsyncDisposable
             _flushing = true;
         }
 
+        if (deferFlush)
+        {
+            // Global queue, first in first out: the calls queued before this flush start first and add their replies.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return ValueTask.CompletedTask;
+        }
+
         return FlushAsync();
+    }
+
+    /// <summary>The deferred flush (see <see cref="SendAsync{T, TCodec}(FrameKind, uint, uint, in T, bool)"/>).</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        var flush = FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            _ = ObserveFlushAsync(flush);
+            return;
+        }
+
+        try
+        {
+            flush.GetAwaiter().GetResult();
+        }
+        catch (ServiceConnectionException)
+        {
+            // FlushAsync has recorded the failure and closed the channel; nobody waits on a deferred flush.
+        }
+    }
+
+    private static async Task ObserveFlushAsync(ValueTask flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (ServiceConnectionException)
+        {
+            // As above.
+        }
     }
 
     /// <summary>Sends a frame with an empty payload.</summary>
@@ -362,7 +420,9 @@ internal sealed class FrameChannel : IAsyncDisposable
                         start = 0;
                     }
 
-                    // Out of complete frames: what the batch wrote leaves now, before waiting for the peer.
+                    // Out of complete frames: what the batch delivered is handed on, and what it wrote leaves now,
+                    // before waiting for the peer.
+                    _handler.OnBatchHandled();
                     await UncorkAsync().ConfigureAwait(false);
                     var n = await _transport.ReceiveAsync(buffer.AsMemory(end), CancellationToken.None).ConfigureAwait(false);
                     if (n == 0)
@@ -403,6 +463,7 @@ internal sealed class FrameChannel : IAsyncDisposable
                     while (filled < length)
                     {
                         // The rest of a large payload goes straight into its own buffer; nothing held waits for it.
+                        _handler.OnBatchHandled();
                         await UncorkAsync().ConfigureAwait(false);
                         var n = await _transport.ReceiveAsync(array.AsMemory(filled, length - filled), CancellationToken.None).ConfigureAwait(false);
                         if (n == 0)
@@ -460,6 +521,8 @@ internal sealed class FrameChannel : IAsyncDisposable
         }
         finally
         {
+            // Replies already matched to their calls are delivered before the calls still waiting are failed.
+            _handler.OnBatchHandled();
             ArrayPool<byte>.Shared.Return(buffer);
             _transport.Abort();
             MarkClosed(ConnectionCloseReason.PeerClosed, "the peer closed the connection", null);
