@@ -165,7 +165,8 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
         where TCodec : IPayloadCodec<T>
         => SendAsync<T, TCodec>(kind, callId, methodId, value, FrameOptions.None, 0, deferFlush);
 
-    private ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds, bool deferFlush)
+    /// <summary>A request frame with flags and an optional deadline, with the choice of a deferred flush.</summary>
+    public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds, bool deferFlush)
         where TCodec : IPayloadCodec<T>
     {
         lock (_sendLock)
