@@ -356,15 +356,15 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 
     /// <summary>Writes a request frame, carrying the deadline (in milliseconds) when there is one.</summary>
     /// <remarks>
-    /// A request made from the thread pool while other calls are in flight leaves its flush to a work item queued behind
-    /// the caller's work, so that requests started back to back (many calls at once) leave in one send; a lone call, or
-    /// one made from a thread of its own (which must not depend on the pool to send), is sent at once.
+    /// A request made while other calls are in flight leaves its flush to a work item queued behind the caller's work,
+    /// so that requests started back to back (many calls at once) leave in one send; a lone call is sent at once. The
+    /// deferred flush runs on the thread pool, which a call already relies on: its reply is read and delivered there.
     /// </remarks>
     private ValueTask SendRequestFrameAsync<TArguments>(uint callId, uint methodId, TArguments arguments, TimeSpan? timeout)
         where TArguments : IPayloadCodec<TArguments>
     {
         // Read without the lock: a stale count only changes when the request is sent, never whether it is.
-        var deferFlush = _calls.Count > 1 && Thread.CurrentThread.IsThreadPoolThread;
+        var deferFlush = _calls.Count > 1;
         return timeout is { } deadline
             ? _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments, FrameOptions.HasDeadline, (uint)Math.Ceiling(deadline.TotalMilliseconds), deferFlush)
             : _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments, FrameOptions.None, 0, deferFlush);
