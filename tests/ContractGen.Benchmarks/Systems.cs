@@ -27,12 +27,25 @@ public enum Workload
 /// <summary>Who carries the call: the raw floors, ContractGen, and the peers a user would pick instead.</summary>
 public enum BenchSystem
 {
+    /// <summary>The raw floor, blocking calls.</summary>
     RawBlocking,
+
+    /// <summary>The raw floor, async calls (pipelined when many are in flight).</summary>
     RawAsync,
+
+    /// <summary>ContractGen, calls dispatched to the thread pool (the default).</summary>
     ContractGen,
+
+    /// <summary>ContractGen with <see cref="ServiceHostOptions.InlineDispatch"/>.</summary>
     ContractGenInline,
+
+    /// <summary>StreamJsonRpc with its MessagePack formatter.</summary>
     StreamJsonRpcMessagePack,
+
+    /// <summary>StreamJsonRpc with its System.Text.Json formatter.</summary>
     StreamJsonRpcJson,
+
+    /// <summary>gRPC for .NET over a Unix domain socket.</summary>
     Grpc,
 }
 
