@@ -39,7 +39,11 @@ internal interface IFrameHandler
 /// </remarks>
 internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
 {
-    private const int ReceiveBufferSize = 64 * 1024;
+    // Large enough that a 64 KiB payload arrives whole in one receive and can be handed over without a copy.
+    private const int ReceiveBufferSize = 128 * 1024;
+
+    // From this size a payload that arrived whole is handed over with its receive buffer rather than copied out of it.
+    private const int HandOverSize = 4 * 1024;
 
     private readonly ITransport _transport;
     private readonly IFrameHandler _handler;
@@ -455,7 +459,19 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
                 start += FrameHeader.Size;
                 var length = (int)header.PayloadLength;
                 var payload = default(PayloadBuffer);
-                if (length > 0)
+                if (length >= HandOverSize && end - start >= length)
+                {
+                    // The whole payload is in the receive buffer: the buffer itself becomes the payload (no copy of a
+                    // large payload), and reading goes on in a fresh buffer with only the bytes after this frame.
+                    payload = new PayloadBuffer(buffer, start, length);
+                    var next = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                    var rest = end - start - length;
+                    Buffer.BlockCopy(buffer, start + length, next, 0, rest);
+                    buffer = next;
+                    start = 0;
+                    end = rest;
+                }
+                else if (length > 0)
                 {
                     var array = ArrayPool<byte>.Shared.Rent(length);
                     var filled = Math.Min(length, end - start);
