@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using ContractGen.Benchmarks.Baselines;
 using ContractGen.Transports;
 
 namespace ContractGen.Benchmarks;
@@ -12,16 +13,32 @@ internal sealed record ServerSockets(string Directory)
     /// <summary>ContractGen with <see cref="ServiceHostOptions.InlineDispatch"/>: calls run on the read loop.</summary>
     public string ContractGenInline => Path.Combine(Directory, "cg-inline.sock");
 
-    /// <summary>The raw floor, a thread per connection with blocking Receive/Send.</summary>
+    /// <summary>The raw floor of <c>Add</c>, a thread per connection with blocking Receive/Send.</summary>
     public string RawBlocking => Path.Combine(Directory, "raw-blocking.sock");
 
-    /// <summary>The raw floor, an async read loop per connection.</summary>
+    /// <summary>The raw floor of <c>Add</c>, an async read loop per connection.</summary>
     public string RawAsync => Path.Combine(Directory, "raw-async.sock");
+
+    /// <summary>The raw floor of the echo and record calls, blocking.</summary>
+    public string RawEchoBlocking => Path.Combine(Directory, "raw-echo-blocking.sock");
+
+    /// <summary>The raw floor of the echo and record calls, async.</summary>
+    public string RawEchoAsync => Path.Combine(Directory, "raw-echo-async.sock");
+
+    /// <summary>StreamJsonRpc with its MessagePack formatter.</summary>
+    public string StreamJsonRpcMessagePack => Path.Combine(Directory, "sjr-msgpack.sock");
+
+    /// <summary>StreamJsonRpc with its System.Text.Json formatter.</summary>
+    public string StreamJsonRpcJson => Path.Combine(Directory, "sjr-json.sock");
+
+    /// <summary>gRPC for .NET: Kestrel, HTTP/2 over a Unix domain socket.</summary>
+    public string Grpc => Path.Combine(Directory, "grpc.sock");
 }
 
 /// <summary>
-/// <c>server --dir DIR</c>: serves <see cref="IAdder"/> (twice: default and inline dispatch) and the two raw floor
-/// servers, prints <c>ready</c>, answers <c>stats</c> queries, and runs until its standard input closes (the parent died or hung up) or it is killed.
+/// <c>server --dir DIR</c>: serves <see cref="IBenchService"/> (twice: default and inline dispatch), the raw floor
+/// servers, StreamJsonRpc (two formatters) and gRPC, prints <c>ready</c>, answers <c>stats</c> queries, and runs until
+/// its standard input closes (the parent died or hung up) or it is killed.
 /// </summary>
 internal static class BenchServer
 {
@@ -36,17 +53,28 @@ internal static class BenchServer
         var sockets = new ServerSockets(directory);
 
         await using var pooled = new ServiceHost(new ServiceHostOptions { ShutdownTimeout = TimeSpan.FromSeconds(1) });
-        pooled.AddService<IAdder>(new Adder());
+        pooled.AddService<IBenchService>(new BenchService());
         await pooled.StartAsync(ServiceEndpoint.UnixSocket(sockets.ContractGen));
 
         await using var inline = new ServiceHost(new ServiceHostOptions { ShutdownTimeout = TimeSpan.FromSeconds(1), InlineDispatch = true });
-        inline.AddService<IAdder>(new Adder());
+        inline.AddService<IBenchService>(new BenchService());
         await inline.StartAsync(ServiceEndpoint.UnixSocket(sockets.ContractGenInline));
 
         using var rawBlocking = Listen(sockets.RawBlocking);
         using var rawAsync = Listen(sockets.RawAsync);
+        using var rawEchoBlocking = Listen(sockets.RawEchoBlocking);
+        using var rawEchoAsync = Listen(sockets.RawEchoAsync);
         RawServer.ServeBlocking(rawBlocking);
         _ = RawServer.ServeAsync(rawAsync);
+        RawEcho.ServeBlocking(rawEchoBlocking);
+        _ = RawEcho.ServeAsync(rawEchoAsync);
+
+        using var rpcMessagePack = Listen(sockets.StreamJsonRpcMessagePack);
+        using var rpcJson = Listen(sockets.StreamJsonRpcJson);
+        _ = StreamJsonRpcBaseline.ServeAsync(rpcMessagePack, RpcFormat.MessagePack);
+        _ = StreamJsonRpcBaseline.ServeAsync(rpcJson, RpcFormat.SystemTextJson);
+
+        await using var grpc = await GrpcBaseline.StartAsync(sockets.Grpc);
 
         Console.Out.WriteLine(ReadyLine);
         Console.Out.Flush();

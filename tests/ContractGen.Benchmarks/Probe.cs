@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using ContractGen.Transports;
 
 namespace ContractGen.Benchmarks;
 
 /// <summary>
 /// <c>probe [--calls N] [--only TEXT]</c>: what BenchmarkDotNet does not show. Per-call latency percentiles of
 /// sequential calls (BenchmarkDotNet's statistics are over iteration means), and what each call costs both
-/// processes: CPU time, context switches and managed bytes allocated, on the client and on the server, per call,
-/// sequentially and with 64 calls outstanding. Same server process, sockets and clients as the benchmarks.
+/// processes: CPU time, context switches and managed bytes allocated, on the client and on the server, per call, for
+/// every system, workload and load of the benchmarks. Same server process, sockets and clients as the benchmarks.
 /// </summary>
 /// <remarks>
 /// The scenarios run interleaved in rounds, so that a change in background load during the run spreads over all of
@@ -24,26 +23,38 @@ internal static class Probe
     {
         using var server = ServerProcess.Start();
         var sockets = server.Sockets;
-        using var rawBlocking = RawClient.Connect(sockets.RawBlocking);
-        using var rawAsync = RawClient.Connect(sockets.RawAsync);
-        await using var pooled = await ServiceConnection.ConnectAsync<IAdder>(ServiceEndpoint.UnixSocket(sockets.ContractGen));
-        await using var inline = await ServiceConnection.ConnectAsync<IAdder>(ServiceEndpoint.UnixSocket(sockets.ContractGenInline));
-        var inFlight = new ValueTask<int>[RoundTripBenchmarks.Outstanding];
-        var expected = Workloads.ExpectedOutstandingTotal(RoundTripBenchmarks.Outstanding);
+        var clients = new Dictionary<BenchSystem, BenchClient[]>();
+        var inFlight = Workloads.CreateSlots();
+        var bursts = new ValueTask<long>[Workloads.Connections];
 
-        Scenario[] all =
-        [
-            // The blocking client runs on a dedicated thread, as a synchronous caller would.
-            new("sequential: raw blocking", 1, samples => Task.Factory.StartNew(() => Sequential(samples, i => rawBlocking.Add(i, 1)), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)),
-            new("sequential: raw async", 1, samples => SequentialAsync(samples, i => rawAsync.AddAsync(i, 1))),
-            new("sequential: ContractGen", 1, samples => SequentialAsync(samples, i => pooled.Proxy.AddAsync(i, 1))),
-            new("sequential: ContractGen, InlineDispatch", 1, samples => SequentialAsync(samples, i => inline.Proxy.AddAsync(i, 1))),
-            new("64 outstanding: raw async, pipelined", inFlight.Length, samples => BurstsAsync(samples, expected, () => rawAsync.AddPipelinedAsync(inFlight.Length, 1))),
-            new("64 outstanding: ContractGen", inFlight.Length, samples => BurstsAsync(samples, expected, () => Workloads.OutstandingAsync(pooled.Proxy, inFlight))),
-            new("64 outstanding: ContractGen, InlineDispatch", inFlight.Length, samples => BurstsAsync(samples, expected, () => Workloads.OutstandingAsync(inline.Proxy, inFlight))),
-        ];
+        var all = new List<Scenario>();
+        foreach (var workload in Enum.GetValues<Workload>())
+        {
+            foreach (var system in Enum.GetValues<BenchSystem>())
+            {
+                var name = $"sequential {workload}: {Describe(system)}";
+                all.Add(system == BenchSystem.RawBlocking
+                    // The blocking client runs on a dedicated thread, as a synchronous caller would.
+                    ? new(name, 1, samples => Task.Factory.StartNew(() => SequentialAsync(samples, Client(system), workload).AsTask().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                    : new(name, 1, samples => SequentialAsync(samples, Client(system), workload).AsTask()));
+            }
+        }
+
+        foreach (var load in Enum.GetValues<Load>())
+        {
+            foreach (var system in Enum.GetValues<BenchSystem>().Where(s => s != BenchSystem.RawBlocking))
+            {
+                all.Add(new($"{load}: {Describe(system)}", Workloads.ThroughputCalls, samples => ThroughputAsync(samples, load, Clients(system))));
+            }
+        }
+
         var scenarios = all.Any(s => s.Name == only) ? all.Where(s => s.Name == only).ToArray()
             : all.Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase)).ToArray();
+        foreach (var scenario in scenarios)
+        {
+            // Connect (and check) before anything is measured.
+            _ = Clients(SystemOf(scenario.Name));
+        }
 
         Console.WriteLine($"server pid {server.ProcessId}; warming up");
         foreach (var scenario in scenarios)
@@ -70,7 +81,7 @@ internal static class Probe
         }
 
         Console.WriteLine($"{calls:N0} calls per scenario in {Rounds} interleaved rounds after {calls / 5:N0} warm-up calls; {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-        Console.WriteLine("(64 outstanding: each sample is a burst of 64 calls, shown per call)");
+        Console.WriteLine($"(throughput: each sample is {Workloads.ThroughputCalls} calls, shown per call)");
         Console.WriteLine();
         Console.WriteLine("| scenario | p50 µs | p90 µs | p99 µs | p99.9 µs | calls/s | CPU µs/call client | CPU µs/call server | ctx sw/call client | ctx sw/call server | B/call client | B/call server |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -85,40 +96,65 @@ internal static class Probe
             double At(double quantile) => samples[Math.Min(samples.Length - 1, (int)(quantile * samples.Length))] * 1e6 / Stopwatch.Frequency / scenario.CallsPerSample;
         }
 
+        foreach (var connections in clients.Values)
+        {
+            foreach (var client in connections)
+            {
+                await client.DisposeAsync();
+            }
+        }
+
         return 0;
-    }
 
-    private static void Sequential(Memory<long> samples, Func<int, int> call)
-    {
-        var span = samples.Span;
-        for (var i = 0; i < span.Length; i++)
+        BenchClient Client(BenchSystem system) => Clients(system)[0];
+
+        BenchClient[] Clients(BenchSystem system)
         {
-            var start = Stopwatch.GetTimestamp();
-            var sum = call(i);
-            span[i] = Stopwatch.GetTimestamp() - start;
-            Verify(sum, i + 1);
+            if (!clients.TryGetValue(system, out var connections))
+            {
+                connections = [.. Enumerable.Range(0, Workloads.Connections).Select(_ => BenchClient.ConnectCheckedAsync(system, sockets).GetAwaiter().GetResult())];
+                clients.Add(system, connections);
+            }
+
+            return connections;
         }
+
+        Task ThroughputAsync(Memory<long> samples, Load load, BenchClient[] connections) => BurstsAsync(samples, () => Workloads.ThroughputAsync(load, connections, inFlight, bursts));
     }
 
-    private static async Task SequentialAsync(Memory<long> samples, Func<int, ValueTask<int>> call)
+    /// <summary>How scenarios and tables name a system.</summary>
+    public static string Describe(BenchSystem system) => system switch
+    {
+        BenchSystem.RawBlocking => "raw blocking",
+        BenchSystem.RawAsync => "raw async",
+        BenchSystem.ContractGen => "ContractGen",
+        BenchSystem.ContractGenInline => "ContractGen, InlineDispatch",
+        BenchSystem.StreamJsonRpcMessagePack => "StreamJsonRpc, MessagePack",
+        BenchSystem.StreamJsonRpcJson => "StreamJsonRpc, System.Text.Json",
+        _ => "gRPC",
+    };
+
+    private static BenchSystem SystemOf(string scenario)
+        => Enum.GetValues<BenchSystem>().OrderByDescending(s => Describe(s).Length).First(s => scenario.EndsWith(": " + Describe(s), StringComparison.Ordinal));
+
+    private static async ValueTask SequentialAsync(Memory<long> samples, BenchClient client, Workload workload)
     {
         for (var i = 0; i < samples.Length; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            var sum = await call(i).ConfigureAwait(false);
+            var answer = await client.CallAsync(workload, i).ConfigureAwait(false);
             samples.Span[i] = Stopwatch.GetTimestamp() - start;
-            Verify(sum, i + 1);
+            Verify(answer, BenchClient.Expected(workload, i));
         }
     }
 
-    private static async Task BurstsAsync(Memory<long> samples, long expected, Func<ValueTask<long>> burst)
+    private static async Task BurstsAsync(Memory<long> samples, Func<ValueTask<long>> burst)
     {
         for (var i = 0; i < samples.Length; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            var total = await burst().ConfigureAwait(false);
+            await burst().ConfigureAwait(false);
             samples.Span[i] = Stopwatch.GetTimestamp() - start;
-            Verify(total, expected);
         }
     }
 

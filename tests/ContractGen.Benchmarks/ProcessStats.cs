@@ -68,3 +68,13 @@ internal readonly partial record struct ProcessStats(double CpuMicroseconds, lon
         public long InvoluntaryContextSwitches;
     }
 }
+
+/// <summary>The few libc calls the benchmarks need.</summary>
+internal static partial class Native
+{
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "getegid")]
+    public static partial uint GetEffectiveGroupId();
+}

@@ -5,6 +5,8 @@ using ContractGen.Benchmarks;
 // ContractGen.Benchmarks probe [--calls N] [--only TEXT]
 //                                             → per-call latency percentiles, and CPU time, context switches and
 //                                               allocations per call on both sides (see Probe.cs)
+// ContractGen.Benchmarks generator [--contracts N] [--methods M] [--runs R]
+//                                             → the generator's time on N contracts of M methods, and what edits re-run
 // ContractGen.Benchmarks server --dir DIR     → the server process the benchmarks start (not run by hand)
 switch (args.FirstOrDefault())
 {
@@ -12,8 +14,10 @@ switch (args.FirstOrDefault())
         return await BenchServer.RunAsync(args[2]);
 
     case "probe":
-        var calls = GetOption("--calls") is { } count ? int.Parse(count, System.Globalization.CultureInfo.InvariantCulture) : 100_000;
-        return await Probe.RunAsync(calls, GetOption("--only"));
+        return await Probe.RunAsync(GetNumber("--calls", 20_000), GetOption("--only"));
+
+    case "generator":
+        return GeneratorTiming.Run(GetNumber("--contracts", 200), GetNumber("--methods", 10), GetNumber("--runs", 5));
 
     default:
         // BenchConfig runs the client in this process; should a toolchain build a separate benchmark process instead,
@@ -28,3 +32,6 @@ string? GetOption(string name)
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
+
+int GetNumber(string name, int fallback)
+    => GetOption(name) is { } value ? int.Parse(value, System.Globalization.CultureInfo.InvariantCulture) : fallback;

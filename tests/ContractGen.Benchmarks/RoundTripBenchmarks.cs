@@ -1,148 +1,133 @@
-using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using ContractGen.Transports;
 
 namespace ContractGen.Benchmarks;
 
 /// <summary>
-/// Client in this process, server in a child process, over Unix domain sockets. Every figure is per call; each
-/// category has its own same-style raw baseline, so the Ratio column reads "times the floor".
+/// The server process and the client connections every round-trip benchmark shares: started once per run (the
+/// server also serves StreamJsonRpc and Kestrel, which take a while to start), connected on first use, and checked
+/// before anything is timed.
 /// </summary>
-/// <remarks>
-/// Sequential benchmarks make <see cref="SequentialCalls"/> awaited calls per invocation so that the harness's own
-/// wake-up (it blocks on the benchmark's task) is paid once per batch, not once per call: what is measured is what a
-/// caller awaiting one call after another sees. Benchmark methods use the pooling async builder, so the harness's
-/// state machines allocate nothing and the Allocated column is the library's own cost per call.
-/// </remarks>
-[Config(typeof(BenchConfig))]
-[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[CategoriesColumn]
-public class RoundTripBenchmarks
+internal static class SharedServer
 {
-    /// <summary>Calls per invocation in the sequential category.</summary>
-    public const int SequentialCalls = 32;
+    private static readonly Lock s_lock = new();
+    private static readonly Dictionary<(BenchSystem System, int Index), BenchClient> s_clients = [];
+    private static ServerProcess? s_server;
 
-    /// <summary>Calls in flight at once in the outstanding category.</summary>
-    public const int Outstanding = 64;
-
-    private readonly ValueTask<int>[] _inFlight = new ValueTask<int>[Outstanding];
-    private ServerProcess? _server;
-    private RawClient? _rawBlocking;
-    private RawClient? _rawAsync;
-    private ServiceConnection<IAdder>? _pooled;
-    private ServiceConnection<IAdder>? _inline;
-
-    [GlobalSetup]
-    public void Setup()
+    public static ServerProcess Server
     {
-        _server = ServerProcess.Start();
-        var sockets = _server.Sockets;
-        _rawBlocking = RawClient.Connect(sockets.RawBlocking);
-        _rawAsync = RawClient.Connect(sockets.RawAsync);
-        _pooled = ServiceConnection.ConnectAsync<IAdder>(ServiceEndpoint.UnixSocket(sockets.ContractGen)).GetAwaiter().GetResult();
-        _inline = ServiceConnection.ConnectAsync<IAdder>(ServiceEndpoint.UnixSocket(sockets.ContractGenInline)).GetAwaiter().GetResult();
-
-        // Every path answers correctly before anything is timed.
-        Check(_rawBlocking.Add(2, 3), "raw blocking");
-        Check(_rawAsync.AddAsync(2, 3).AsTask().GetAwaiter().GetResult(), "raw async");
-        // CGEN4001: a synchronous [GlobalSetup] runs once, before timing, on a thread without a synchronization context.
-#pragma warning disable CGEN4001
-        Check(_pooled.Proxy.AddAsync(2, 3).AsTask().GetAwaiter().GetResult(), "ContractGen");
-        Check(_inline.Proxy.AddAsync(2, 3).AsTask().GetAwaiter().GetResult(), "ContractGen inline");
-#pragma warning restore CGEN4001
-
-        static void Check(int sum, string what)
+        get
         {
-            if (sum != 5)
+            lock (s_lock)
             {
-                throw new InvalidOperationException($"{what} answered 2 + 3 = {sum}.");
+                if (s_server is null)
+                {
+                    s_server = ServerProcess.Start();
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => s_server.Dispose();
+                }
+
+                return s_server;
             }
         }
     }
 
-    [GlobalCleanup]
-    public void Cleanup()
+    /// <summary>Connection number <paramref name="index"/> of <paramref name="system"/>, connected and checked once.</summary>
+    public static BenchClient Client(BenchSystem system, int index = 0)
     {
-        _pooled?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _inline?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _rawBlocking?.Dispose();
-        _rawAsync?.Dispose();
-        _server?.Dispose();
-    }
-
-    // ---- sequential: one call at a time --------------------------------------------------------------------------
-
-    [Benchmark(Description = "raw blocking", OperationsPerInvoke = SequentialCalls)]
-    [BenchmarkCategory("1 sequential")]
-    public int RawBlockingSequential()
-    {
-        var client = _rawBlocking!;
-        var sum = 0;
-        for (var i = 0; i < SequentialCalls; i++)
+        var sockets = Server.Sockets;
+        lock (s_lock)
         {
-            sum += client.Add(i, 1);
+            if (!s_clients.TryGetValue((system, index), out var client))
+            {
+                client = BenchClient.ConnectCheckedAsync(system, sockets).GetAwaiter().GetResult();
+                s_clients.Add((system, index), client);
+            }
+
+            return client;
+        }
+    }
+}
+
+/// <summary>
+/// One call at a time, each awaited before the next, client in this process and server in a child process over Unix
+/// domain sockets. Per workload, every system's time per call is also a ratio to the raw async floor.
+/// </summary>
+/// <remarks>
+/// Each invocation makes <see cref="Workloads.SequentialCalls"/> calls so that the harness's own wake-up (it blocks
+/// on the benchmark's task) is paid once per batch, not once per call. The workload helpers use the pooling async
+/// builder, so the harness allocates nothing per call and the Allocated column is the system's own cost per call in
+/// the client process (the server's: <c>probe</c>).
+/// </remarks>
+[Config(typeof(BenchConfig))]
+public class SequentialBenchmarks
+{
+    [ParamsAllValues]
+    public Workload Workload { get; set; }
+
+    [Benchmark(Description = "raw blocking", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> RawBlocking() => Run(BenchSystem.RawBlocking);
+
+    [Benchmark(Baseline = true, Description = "raw async", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> RawAsync() => Run(BenchSystem.RawAsync);
+
+    [Benchmark(Description = "ContractGen", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> ContractGen() => Run(BenchSystem.ContractGen);
+
+    [Benchmark(Description = "ContractGen, InlineDispatch", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> ContractGenInline() => Run(BenchSystem.ContractGenInline);
+
+    [Benchmark(Description = "StreamJsonRpc, MessagePack", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> StreamJsonRpcMessagePack() => Run(BenchSystem.StreamJsonRpcMessagePack);
+
+    [Benchmark(Description = "StreamJsonRpc, System.Text.Json", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> StreamJsonRpcJson() => Run(BenchSystem.StreamJsonRpcJson);
+
+    [Benchmark(Description = "gRPC", OperationsPerInvoke = Workloads.SequentialCalls)]
+    public ValueTask<int> Grpc() => Run(BenchSystem.Grpc);
+
+    private ValueTask<int> Run(BenchSystem system) => Workloads.SequentialAsync(SharedServer.Client(system), Workload, Workloads.SequentialCalls);
+}
+
+/// <summary>
+/// Many <c>Add</c> calls in flight: 16 or 64 on one connection, or 8 on each of 8 connections. Every system's time
+/// per call is also a ratio to the raw async floor, which pipelines the same number of requests on its socket(s).
+/// </summary>
+[Config(typeof(BenchConfig))]
+public class ThroughputBenchmarks
+{
+    private readonly ValueTask<int>[][] _inFlight = Workloads.CreateSlots();
+    private readonly ValueTask<long>[] _bursts = new ValueTask<long>[Workloads.Connections];
+    private readonly Dictionary<BenchSystem, BenchClient[]> _clients = [];
+
+    [ParamsAllValues]
+    public Load Load { get; set; }
+
+    [Benchmark(Baseline = true, Description = "raw async, pipelined", OperationsPerInvoke = Workloads.ThroughputCalls)]
+    public ValueTask<long> RawAsync() => Run(BenchSystem.RawAsync);
+
+    [Benchmark(Description = "ContractGen", OperationsPerInvoke = Workloads.ThroughputCalls)]
+    public ValueTask<long> ContractGen() => Run(BenchSystem.ContractGen);
+
+    [Benchmark(Description = "ContractGen, InlineDispatch", OperationsPerInvoke = Workloads.ThroughputCalls)]
+    public ValueTask<long> ContractGenInline() => Run(BenchSystem.ContractGenInline);
+
+    [Benchmark(Description = "StreamJsonRpc, MessagePack", OperationsPerInvoke = Workloads.ThroughputCalls)]
+    public ValueTask<long> StreamJsonRpcMessagePack() => Run(BenchSystem.StreamJsonRpcMessagePack);
+
+    [Benchmark(Description = "StreamJsonRpc, System.Text.Json", OperationsPerInvoke = Workloads.ThroughputCalls)]
+    public ValueTask<long> StreamJsonRpcJson() => Run(BenchSystem.StreamJsonRpcJson);
+
+    [Benchmark(Description = "gRPC", OperationsPerInvoke = Workloads.ThroughputCalls)]
+    public ValueTask<long> Grpc() => Run(BenchSystem.Grpc);
+
+    private ValueTask<long> Run(BenchSystem system)
+    {
+        if (!_clients.TryGetValue(system, out var clients))
+        {
+            clients = [.. Enumerable.Range(0, Workloads.Connections).Select(i => SharedServer.Client(system, i))];
+            _clients.Add(system, clients);
         }
 
-        return sum;
+        return Workloads.ThroughputAsync(Load, clients, _inFlight, _bursts);
     }
-
-    [Benchmark(Baseline = true, Description = "raw async", OperationsPerInvoke = SequentialCalls)]
-    [BenchmarkCategory("1 sequential")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> RawAsyncSequential()
-    {
-        var client = _rawAsync!;
-        var sum = 0;
-        for (var i = 0; i < SequentialCalls; i++)
-        {
-            sum += await client.AddAsync(i, 1).ConfigureAwait(false);
-        }
-
-        return sum;
-    }
-
-    [Benchmark(Description = "ContractGen", OperationsPerInvoke = SequentialCalls)]
-    [BenchmarkCategory("1 sequential")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> ContractGenSequential()
-    {
-        var adder = _pooled!.Proxy;
-        var sum = 0;
-        for (var i = 0; i < SequentialCalls; i++)
-        {
-            sum += await adder.AddAsync(i, 1).ConfigureAwait(false);
-        }
-
-        return sum;
-    }
-
-    [Benchmark(Description = "ContractGen, InlineDispatch", OperationsPerInvoke = SequentialCalls)]
-    [BenchmarkCategory("1 sequential")]
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> ContractGenInlineSequential()
-    {
-        var adder = _inline!.Proxy;
-        var sum = 0;
-        for (var i = 0; i < SequentialCalls; i++)
-        {
-            sum += await adder.AddAsync(i, 1).ConfigureAwait(false);
-        }
-
-        return sum;
-    }
-
-    // ---- 64 outstanding on one connection -------------------------------------------------------------------------
-
-    [Benchmark(Baseline = true, Description = "raw async, pipelined", OperationsPerInvoke = Outstanding)]
-    [BenchmarkCategory("2 outstanding 64")]
-    public ValueTask<long> RawAsyncOutstanding() => _rawAsync!.AddPipelinedAsync(Outstanding, 1);
-
-    [Benchmark(Description = "ContractGen", OperationsPerInvoke = Outstanding)]
-    [BenchmarkCategory("2 outstanding 64")]
-    public ValueTask<long> ContractGenOutstanding() => Workloads.OutstandingAsync(_pooled!.Proxy, _inFlight);
-
-    [Benchmark(Description = "ContractGen, InlineDispatch", OperationsPerInvoke = Outstanding)]
-    [BenchmarkCategory("2 outstanding 64")]
-    public ValueTask<long> ContractGenInlineOutstanding() => Workloads.OutstandingAsync(_inline!.Proxy, _inFlight);
 }

@@ -59,16 +59,21 @@ internal sealed class PendingCall : IValueTaskSource<PayloadBuffer>
 
     public ValueTask<PayloadBuffer> WaitAsync() => new(this, _core.Version);
 
-    /// <summary>Completes the call with a reply payload; false (and the caller keeps the payload) if it already completed.</summary>
-    public bool TrySetResult(PayloadBuffer payload)
-    {
-        if (Interlocked.Exchange(ref _completed, 1) != 0)
-        {
-            return false;
-        }
+    /// <summary>
+    /// Claims the call for a reply that <see cref="CompleteClaimed"/> delivers later; false if it already completed
+    /// (cancelled, timed out, failed). A claimed call is completed by nothing else.
+    /// </summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _completed, 1) == 0;
 
+    /// <summary>
+    /// Delivers the reply of a call claimed by <see cref="TryClaim"/>. With <paramref name="inline"/>, the awaiting
+    /// code continues on this thread (a <see cref="ReplyBatch"/> runner, never the read loop); it may end the call and
+    /// return it to the pool before this returns, so nothing touches the call afterwards.
+    /// </summary>
+    public void CompleteClaimed(PayloadBuffer payload, bool inline)
+    {
+        _core.RunContinuationsAsynchronously = !inline;
         _core.SetResult(payload);
-        return true;
     }
 
     public bool TrySetException(Exception exception)
@@ -90,14 +95,21 @@ internal sealed class PendingCall : IValueTaskSource<PayloadBuffer>
         }
     }
 
-    public void Reset()
+    /// <summary>Stops the cancellation callback and the deadline timer (waiting for a cancellation callback that is running).</summary>
+    public void ReleaseCallbacks()
     {
         // Dispose waits for a running cancellation callback, so the callback never sees a recycled call.
         _registration.Dispose();
         _registration = default;
         _deadline?.Dispose();
         _deadline = null;
+    }
+
+    public void Reset()
+    {
+        ReleaseCallbacks();
         _core.Reset();
+        _core.RunContinuationsAsynchronously = true;
         _completed = 0;
         _owner = null;
         Method = null!;

@@ -28,6 +28,10 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     private uint _nextCallId;
     private volatile string? _shutdownDetail;
 
+    // Replies matched to their calls during the read loop's current batch (read loop only), and a spare batch.
+    private ReplyBatch? _replies;
+    private ReplyBatch? _spareBatch;
+
     // Set on a routed connection (a private helper's): its proxy's calls go through the router, never a channel here.
     private readonly CallRouter? _router;
 
@@ -177,15 +181,17 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 
         var call = StartCall(methodId, cancellationToken);
         var reply = default(PayloadBuffer);
+        var sent = false;
         try
         {
             await SendRequestAsync(call, arguments, cancellationToken).ConfigureAwait(false);
+            sent = true;
             reply = await call.WaitAsync().ConfigureAwait(false);
             return DecodeResult<TResult, TResultCodec>(reply, call.Method);
         }
         finally
         {
-            EndCall(call);
+            EndCall(call, sent);
             reply.Return();
         }
     }
@@ -204,9 +210,11 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 
         var call = StartCall(methodId, cancellationToken);
         var reply = default(PayloadBuffer);
+        var sent = false;
         try
         {
             await SendRequestAsync(call, arguments, cancellationToken).ConfigureAwait(false);
+            sent = true;
             reply = await call.WaitAsync().ConfigureAwait(false);
             if (reply.Length != 0)
             {
@@ -216,7 +224,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         }
         finally
         {
-            EndCall(call);
+            EndCall(call, sent);
             reply.Return();
         }
     }
@@ -347,11 +355,20 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     }
 
     /// <summary>Writes a request frame, carrying the deadline (in milliseconds) when there is one.</summary>
+    /// <remarks>
+    /// A request made while other calls are in flight leaves its flush to a work item queued behind the caller's work,
+    /// so that requests started back to back (many calls at once) leave in one send; a lone call is sent at once. The
+    /// deferred flush runs on the thread pool, which a call already relies on: its reply is read and delivered there.
+    /// </remarks>
     private ValueTask SendRequestFrameAsync<TArguments>(uint callId, uint methodId, TArguments arguments, TimeSpan? timeout)
         where TArguments : IPayloadCodec<TArguments>
-        => timeout is { } deadline
-            ? _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments, FrameOptions.HasDeadline, (uint)Math.Ceiling(deadline.TotalMilliseconds))
-            : _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments);
+    {
+        // Read without the lock: a stale count only changes when the request is sent, never whether it is.
+        var deferFlush = _calls.Count > 1;
+        return timeout is { } deadline
+            ? _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments, FrameOptions.HasDeadline, (uint)Math.Ceiling(deadline.TotalMilliseconds), deferFlush)
+            : _channel!.SendAsync<TArguments, TArguments>(FrameKind.Request, callId, methodId, arguments, FrameOptions.None, 0, deferFlush);
+    }
 
     private static TResult DecodeResult<TResult, TResultCodec>(PayloadBuffer reply, MethodDescriptor method)
         where TResultCodec : IPayloadCodec<TResult>
@@ -435,15 +452,27 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         return method;
     }
 
-    private void EndCall(PendingCall call)
+    /// <summary>
+    /// Ends a call. <paramref name="completed"/>: its request was sent and its awaiter has its outcome, so nothing else
+    /// can reach it and it goes back to the pool. Otherwise (sending failed) a reply may still have been matched to it
+    /// and be on its way from a <see cref="ReplyBatch"/>, so it is never reused: only its callbacks are stopped.
+    /// </summary>
+    private void EndCall(PendingCall call, bool completed)
     {
         lock (_calls)
         {
             _calls.Remove(call.Id);
         }
 
-        // A reply that raced a cancellation was refused by the call; it stays with the read loop, which returns it.
-        _pool.Return(call);
+        if (completed)
+        {
+            // A reply that raced a cancellation was refused by the call; it stays with the read loop, which returns it.
+            _pool.Return(call);
+        }
+        else
+        {
+            call.ReleaseCallbacks();
+        }
     }
 
     internal void SendCancel(uint callId)
@@ -602,13 +631,35 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     // Calls are pooled: EndCall removes a call under this lock before recycling it. Looking a call up and completing it
     // under the same lock makes sure a reply that races a cancellation, or a deadline timer that fires as its call
     // ends, completes that call or nothing, never the next call that reuses the pooled object.
+    // The reply is only matched (claimed) under the lock; it is delivered when the read loop has handled its batch
+    // (OnBatchHandled), outside the lock. A claimed call is completed by nothing else, and EndCall recycles it only
+    // after its awaiter has the reply.
     private bool TryCompleteCall(uint callId, PayloadBuffer payload)
     {
+        PendingCall? call;
         lock (_calls)
         {
-            return _calls.TryGetValue(callId, out var call) && call.TrySetResult(payload);
+            if (!_calls.TryGetValue(callId, out call) || !call.TryClaim())
+            {
+                return false;
+            }
+        }
+
+        (_replies ??= Interlocked.Exchange(ref _spareBatch, null) ?? new ReplyBatch(this)).Add(call, payload);
+        return true;
+    }
+
+    void IFrameHandler.OnBatchHandled()
+    {
+        if (_replies is { } batch)
+        {
+            _replies = null;
+            batch.Deliver();
         }
     }
+
+    /// <summary>Keeps a delivered batch for the read loop's next one.</summary>
+    internal void ReturnBatch(ReplyBatch batch) => Volatile.Write(ref _spareBatch, batch);
 
     private bool TryFailCall(uint callId, in ErrorMessage error)
     {

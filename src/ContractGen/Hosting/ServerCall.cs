@@ -125,7 +125,7 @@ public sealed class ServerCall : IThreadPoolWorkItem
     [EditorBrowsable(EditorBrowsableState.Never)]
     public ValueTask ReplyAsync<TResult, TResultCodec>(TResult result)
         where TResultCodec : IPayloadCodec<TResult>
-        => _connection!.Channel.SendAsync<TResult, TResultCodec>(FrameKind.Reply, CallId, MethodId, result);
+        => _connection!.Channel.SendAsync<TResult, TResultCodec>(FrameKind.Reply, CallId, MethodId, result, deferFlush: _connection.HasQueuedCalls);
 
     /// <summary>
     /// Sends the items of a streaming method as they are produced, never more than the client has granted credits
@@ -201,7 +201,8 @@ public sealed class ServerCall : IThreadPoolWorkItem
 
     /// <summary>Reports completion of a call that has no result. Called by generated dispatchers.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public ValueTask ReplyAsync() => _connection!.Channel.SendEmptyAsync(FrameKind.Reply, CallId, MethodId);
+    public ValueTask ReplyAsync()
+        => _connection!.Channel.SendAsync<EmptyPayload, EmptyPayload>(FrameKind.Reply, CallId, MethodId, default, deferFlush: _connection.HasQueuedCalls);
 
     /// <summary>
     /// Which use of this pooled object is current. The read loop captures it with the call under the connection's
@@ -231,7 +232,11 @@ public sealed class ServerCall : IThreadPoolWorkItem
     }
 
     /// <summary>Runs the call on the thread pool, in the connection's execution context (which carries <see cref="ServiceCallContext"/>).</summary>
-    void IThreadPoolWorkItem.Execute() => ExecutionContext.Run(_connection!.ExecutionContext, s_run, this);
+    void IThreadPoolWorkItem.Execute()
+    {
+        _connection!.OnQueuedCallStarted();
+        ExecutionContext.Run(_connection.ExecutionContext, s_run, this);
+    }
 
     /// <summary>Starts the dispatcher and arranges for completion without allocating when it finishes asynchronously.</summary>
     internal void Run()

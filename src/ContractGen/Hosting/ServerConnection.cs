@@ -19,6 +19,7 @@ internal sealed class ServerConnection : IFrameHandler
     private bool _shuttingDown;
     private IAsyncDisposable? _instance;
     private TaskCompletionSource? _released;
+    private int _queuedCalls;
 
     public ServerConnection(ServiceHost host, ITransport transport, long id)
     {
@@ -153,6 +154,11 @@ internal sealed class ServerConnection : IFrameHandler
                     ? $"the client sent a {header.Kind} frame before its handshake"
                     : $"a client must not send {header.Kind} frames");
         }
+    }
+
+    void IFrameHandler.OnBatchHandled()
+    {
+        // Nothing to hand on: requests are dispatched as they are read.
     }
 
     /// <summary>The call in flight with <paramref name="callId"/> and its current generation, read together under the lock.</summary>
@@ -312,9 +318,20 @@ internal sealed class ServerConnection : IFrameHandler
         }
         else
         {
+            Interlocked.Increment(ref _queuedCalls);
             ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
         }
     }
+
+    /// <summary>
+    /// Whether calls of this connection are queued and not yet started. Their replies will follow soon, so a reply
+    /// written now may wait for them and leave in the same send (FrameChannel's deferred flush); a lone call's reply
+    /// leaves at once.
+    /// </summary>
+    internal bool HasQueuedCalls => Volatile.Read(ref _queuedCalls) > 0;
+
+    /// <summary>A call queued by <see cref="OnRequest"/> has started on the thread pool.</summary>
+    internal void OnQueuedCallStarted() => Interlocked.Decrement(ref _queuedCalls);
 
     /// <summary>Called by a call when its dispatcher task has finished, successfully or not.</summary>
     internal void CompleteCall(ServerCall call, Exception? failure)

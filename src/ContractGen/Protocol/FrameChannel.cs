@@ -14,6 +14,12 @@ internal interface IFrameHandler
     /// </summary>
     void OnFrame(in FrameHeader header, PayloadBuffer payload);
 
+    /// <summary>
+    /// Called on the read loop when it has handled the frames it had in hand and is about to wait for the peer (and
+    /// once more when it ends): the moment to act on what the batch of frames delivered.
+    /// </summary>
+    void OnBatchHandled();
+
     /// <summary>Called once when the channel has closed, for whatever reason.</summary>
     void OnClosed(ConnectionCloseReason reason, string detail, Exception? exception);
 }
@@ -26,10 +32,18 @@ internal interface IFrameHandler
 /// Writes combine: a sender serializes its frame into the pending buffer under a short lock (no await inside), and
 /// if no one is flushing it becomes the flusher, sending the pending buffer while the next senders fill the spare one.
 /// Under load many frames leave in one system call; an idle connection sends at once on the caller's own thread.
+/// While the read loop works through frames that are already in its buffer, the frames it writes itself (replies of
+/// calls dispatched inline, handshake and pong answers, errors) wait in the buffer, and it sends them all at once
+/// before it waits for the peer again: a batch of pipelined requests is answered with one send instead of one per
+/// reply. Frames written by other threads meanwhile are never held: the read loop may be busy in inline user code.
 /// </remarks>
-internal sealed class FrameChannel : IAsyncDisposable
+internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
 {
-    private const int ReceiveBufferSize = 64 * 1024;
+    // Large enough that a 64 KiB payload arrives whole in one receive and can be handed over without a copy.
+    private const int ReceiveBufferSize = 128 * 1024;
+
+    // From this size a payload that arrived whole is handed over with its receive buffer rather than copied out of it.
+    private const int HandOverSize = 4 * 1024;
 
     private readonly ITransport _transport;
     private readonly IFrameHandler _handler;
@@ -37,6 +51,7 @@ internal sealed class FrameChannel : IAsyncDisposable
     private FrameBuffer _pending = new();
     private FrameBuffer? _spare = new();
     private bool _flushing;
+    private int _corkedThread;
     private TaskCompletionSource? _flushed;
     private bool _sendClosed;
     private int _closed;
@@ -143,6 +158,20 @@ internal sealed class FrameChannel : IAsyncDisposable
     /// <summary>Sends a request frame with flags; a deadline, when flagged, is written in front of the payload.</summary>
     public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds)
         where TCodec : IPayloadCodec<T>
+        => SendAsync<T, TCodec>(kind, callId, methodId, value, flags, deadlineMilliseconds, deferFlush: false);
+
+    /// <summary>
+    /// Sends a frame; with <paramref name="deferFlush"/>, a sender that would have to flush leaves the flush to a
+    /// thread-pool work item queued behind the work already queued (the service's replies while more calls of this
+    /// connection wait to start: their replies then leave together). The frame is in the buffer when this returns.
+    /// </summary>
+    public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, bool deferFlush)
+        where TCodec : IPayloadCodec<T>
+        => SendAsync<T, TCodec>(kind, callId, methodId, value, FrameOptions.None, 0, deferFlush);
+
+    /// <summary>A request frame with flags and an optional deadline, with the choice of a deferred flush.</summary>
+    public ValueTask SendAsync<T, TCodec>(FrameKind kind, uint callId, uint methodId, scoped in T value, FrameOptions flags, uint deadlineMilliseconds, bool deferFlush)
+        where TCodec : IPayloadCodec<T>
     {
         lock (_sendLock)
         {
@@ -185,7 +214,7 @@ internal sealed class FrameChannel : IAsyncDisposable
 
             new FrameHeader((uint)payloadLength, kind, (byte)flags, callId, methodId).Write(buffer.WrittenSpan[start..]);
             _lastSentTicks = Environment.TickCount64;
-            if (_flushing)
+            if (_flushing || _corkedThread == Environment.CurrentManagedThreadId)
             {
                 return ValueTask.CompletedTask;
             }
@@ -193,7 +222,46 @@ internal sealed class FrameChannel : IAsyncDisposable
             _flushing = true;
         }
 
+        if (deferFlush)
+        {
+            // Global queue, first in first out: the calls queued before this flush start first and add their replies.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return ValueTask.CompletedTask;
+        }
+
         return FlushAsync();
+    }
+
+    /// <summary>The deferred flush (see <see cref="SendAsync{T, TCodec}(FrameKind, uint, uint, in T, bool)"/>).</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        var flush = FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            _ = ObserveFlushAsync(flush);
+            return;
+        }
+
+        try
+        {
+            flush.GetAwaiter().GetResult();
+        }
+        catch (ServiceConnectionException)
+        {
+            // FlushAsync has recorded the failure and closed the channel; nobody waits on a deferred flush.
+        }
+    }
+
+    private static async Task ObserveFlushAsync(ValueTask flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (ServiceConnectionException)
+        {
+            // As above.
+        }
     }
 
     /// <summary>Sends a frame with an empty payload.</summary>
@@ -220,7 +288,17 @@ internal sealed class FrameChannel : IAsyncDisposable
 
         if (!IsClosed)
         {
-            // Whatever is queued (a last reply, the GoAway) leaves before the transport is cut, within reason.
+            // Whatever is queued (a last reply, the GoAway, frames held by the cork) leaves before the transport is
+            // cut, within reason.
+            try
+            {
+                await UncorkAsync().ConfigureAwait(false);
+            }
+            catch (ServiceConnectionException)
+            {
+                // Sending failed: the connection is already marked closed; close as asked below.
+            }
+
             await WaitForFlushAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
 
@@ -254,6 +332,35 @@ internal sealed class FrameChannel : IAsyncDisposable
         _flushing = false;
         _flushed?.TrySetResult();
         _flushed = null;
+    }
+
+    /// <summary>
+    /// Holds the frames this thread writes from now on until <see cref="UncorkAsync"/> (the read loop, while it has
+    /// frames in hand). Thread ids are never 0.
+    /// </summary>
+    private void Cork()
+    {
+        lock (_sendLock)
+        {
+            _corkedThread = Environment.CurrentManagedThreadId;
+        }
+    }
+
+    /// <summary>Ends the cork and sends what it held, unless a flush already running will.</summary>
+    private ValueTask UncorkAsync()
+    {
+        lock (_sendLock)
+        {
+            _corkedThread = 0;
+            if (_flushing || _sendClosed || _pending.WrittenCount == 0)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _flushing = true;
+        }
+
+        return FlushAsync();
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -318,6 +425,10 @@ internal sealed class FrameChannel : IAsyncDisposable
                         start = 0;
                     }
 
+                    // Out of complete frames: what the batch delivered is handed on, and what it wrote leaves now,
+                    // before waiting for the peer.
+                    _handler.OnBatchHandled();
+                    await UncorkAsync().ConfigureAwait(false);
                     var n = await _transport.ReceiveAsync(buffer.AsMemory(end), CancellationToken.None).ConfigureAwait(false);
                     if (n == 0)
                     {
@@ -326,6 +437,7 @@ internal sealed class FrameChannel : IAsyncDisposable
                     }
 
                     end += n;
+                    Cork();
                 }
 
                 var headerBytes = buffer.AsSpan(start, FrameHeader.Size);
@@ -347,7 +459,19 @@ internal sealed class FrameChannel : IAsyncDisposable
                 start += FrameHeader.Size;
                 var length = (int)header.PayloadLength;
                 var payload = default(PayloadBuffer);
-                if (length > 0)
+                if (length >= HandOverSize && end - start >= length)
+                {
+                    // The whole payload is in the receive buffer: the buffer itself becomes the payload (no copy of a
+                    // large payload), and reading goes on in a fresh buffer with only the bytes after this frame.
+                    payload = new PayloadBuffer(buffer, start, length);
+                    var next = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                    var rest = end - start - length;
+                    Buffer.BlockCopy(buffer, start + length, next, 0, rest);
+                    buffer = next;
+                    start = 0;
+                    end = rest;
+                }
+                else if (length > 0)
                 {
                     var array = ArrayPool<byte>.Shared.Rent(length);
                     var filled = Math.Min(length, end - start);
@@ -355,7 +479,9 @@ internal sealed class FrameChannel : IAsyncDisposable
                     start += filled;
                     while (filled < length)
                     {
-                        // The rest of a large payload goes straight into its own buffer.
+                        // The rest of a large payload goes straight into its own buffer; nothing held waits for it.
+                        _handler.OnBatchHandled();
+                        await UncorkAsync().ConfigureAwait(false);
                         var n = await _transport.ReceiveAsync(array.AsMemory(filled, length - filled), CancellationToken.None).ConfigureAwait(false);
                         if (n == 0)
                         {
@@ -365,6 +491,7 @@ internal sealed class FrameChannel : IAsyncDisposable
                         }
 
                         filled += n;
+                        Cork();
                     }
 
                     payload = new PayloadBuffer(array, length);
@@ -404,12 +531,15 @@ internal sealed class FrameChannel : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException or OperationCanceledException or ServiceConnectionException)
         {
+            // A ServiceConnectionException comes from sending what the read loop held; FlushAsync has recorded it.
             MarkClosed(ConnectionCloseReason.TransportError, "receiving failed: " + ex.Message, ex);
         }
         finally
         {
+            // Replies already matched to their calls are delivered before the calls still waiting are failed.
+            _handler.OnBatchHandled();
             ArrayPool<byte>.Shared.Return(buffer);
             _transport.Abort();
             MarkClosed(ConnectionCloseReason.PeerClosed, "the peer closed the connection", null);

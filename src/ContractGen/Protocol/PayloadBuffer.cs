@@ -6,16 +6,24 @@ namespace ContractGen.Protocol;
 internal readonly struct PayloadBuffer
 {
     private readonly byte[]? _array;
+    private readonly int _offset;
 
     public PayloadBuffer(byte[] array, int length)
+        : this(array, 0, length)
+    {
+    }
+
+    /// <summary>A payload at <paramref name="offset"/> in <paramref name="array"/> (a receive buffer handed over whole).</summary>
+    public PayloadBuffer(byte[] array, int offset, int length)
     {
         _array = array;
+        _offset = offset;
         Length = length;
     }
 
     public int Length { get; }
 
-    public ReadOnlyMemory<byte> Memory => _array is null ? ReadOnlyMemory<byte>.Empty : _array.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Memory => _array is null ? ReadOnlyMemory<byte>.Empty : _array.AsMemory(_offset, Length);
 
     public void Return()
     {

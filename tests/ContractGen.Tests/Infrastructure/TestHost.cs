@@ -177,7 +177,16 @@ internal sealed class TrackedTransport(ITransport inner) : ITransport
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
 
-    public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => inner.SendAsync(data, cancellationToken);
+    /// <summary>How many times the host has sent on this transport (each a system call on a socket).</summary>
+    public int Sends => Volatile.Read(ref _sends);
+
+    private int _sends;
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _sends);
+        return inner.SendAsync(data, cancellationToken);
+    }
 
     public void Abort() => inner.Abort();
 
