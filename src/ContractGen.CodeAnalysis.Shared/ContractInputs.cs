@@ -8,14 +8,14 @@ namespace ContractGen.CodeAnalysis;
 
 /// <summary>
 /// One value a client sends to a contract method: a parameter, or a serialized member of a <c>[MemoryPackable]</c> type
-/// reached from a parameter (through nullables, arrays, lists and dictionaries).
+/// reached from a parameter (through nullables, arrays, lists, dictionaries and the cases of unions).
 /// </summary>
 /// <param name="Symbol">The parameter, property or field.</param>
 /// <param name="Type">Its declared type.</param>
 /// <param name="Attributes">The attributes that constrain it (for a positional record's property, its parameter's too).</param>
 /// <param name="Method">The contract method that receives it.</param>
 /// <param name="Parameter">The parameter it arrives in (itself, for a parameter).</param>
-/// <param name="Path">How to reach it from the parameter, as validation errors name it: <c>order.Lines[].Sku</c>.</param>
+/// <param name="Path">How to reach it from the parameter, as validation errors name it: <c>order.Lines[].Sku</c>, <c>shape(as Circle).Label</c>.</param>
 /// <param name="Shape">How it is measured and walked.</param>
 internal sealed record ContractInput(
     ISymbol Symbol,
@@ -38,9 +38,10 @@ internal sealed record ContractInput(
 /// Results are not walked: they come from the service, which the client has to trust anyway.
 /// </summary>
 /// <remarks>
-/// Deliberately not <see cref="TransferWalker"/>: that one follows everything MemoryPack sends (union cases, every
-/// container MemoryPack knows) to find types that must not cross at all; this one follows what the generated validator
-/// checks (<see cref="ValidationParser.Classify"/>), so that a bound these rules ask for is a bound the daemon enforces.
+/// Deliberately not <see cref="TransferWalker"/>: that one follows everything MemoryPack sends (every container
+/// MemoryPack knows) to find types that must not cross at all; this one follows what the generated validator checks
+/// (<see cref="ValidationParser.Classify"/>, and the cases of unions), so that a bound these rules ask for is a bound the
+/// daemon enforces.
 /// Both take a type's members from <see cref="MemoryPackFacts.SerializedMembers"/>.
 /// </remarks>
 internal static class ContractInputs
@@ -98,6 +99,17 @@ internal static class ContractInputs
                 break;
 
             case CheckShape.Packable when visited.Add(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)):
+                if (MemoryPackFacts.GetShape(type) == PackableShape.Union)
+                {
+                    // The client sends one of the cases; the generated validator checks each case's members like any packable type's.
+                    foreach (var unionCase in MemoryPackFacts.UnionCases((INamedTypeSymbol)type))
+                    {
+                        AddMembers(unionCase, path + MemoryPackFacts.CaseSegment(unionCase), method, parameter, known, visited, inputs);
+                    }
+
+                    break;
+                }
+
                 foreach (var member in ValidationParser.SerializedMembers((INamedTypeSymbol)type))
                 {
                     var memberType = MemoryPackFacts.MemberType(member);

@@ -258,6 +258,15 @@ internal static class ContractLock
                 }
             }
 
+            foreach (var unionCase in type.Cases)
+            {
+                var caseCheck = new CheckModel(unionCase.TypeName, CheckShape.Packable, default, null, null, unionCase.Validator);
+                foreach (var line in DescribeCheck(caseCheck, path + unionCase.PathSegment, contract, visited))
+                {
+                    yield return line;
+                }
+            }
+
             visited.Remove(validator);
         }
     }

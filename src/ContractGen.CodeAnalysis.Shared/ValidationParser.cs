@@ -10,7 +10,7 @@ namespace ContractGen.CodeAnalysis;
 
 /// <summary>
 /// Reads the constraints on contract parameters and on the members of <c>[MemoryPackable]</c> types (recursively, through
-/// arrays and collections) into <see cref="CheckModel"/>s, adding the contract's default bounds where no attribute
+/// arrays, collections and the cases of <c>[MemoryPackUnion]</c> unions) into <see cref="CheckModel"/>s, adding the contract's default bounds where no attribute
 /// sets one. One instance per contract: it collects the type validators the contract needs.
 /// </summary>
 internal sealed class ValidationParser
@@ -184,6 +184,11 @@ internal sealed class ValidationParser
 
         // A recursive type refers to its own validator while it is being built.
         _validators[plain] = placeholder;
+        if (MemoryPackFacts.GetShape(plain) == PackableShape.Union)
+        {
+            return Register(plain, UnionValidator((INamedTypeSymbol)plain, placeholder));
+        }
+
         var members = new List<MemberCheckModel>();
         var obsolete = SymbolFacts.UsesObsoleteType(plain);
         foreach (var member in SerializedMembers((INamedTypeSymbol)plain))
@@ -200,13 +205,56 @@ internal sealed class ValidationParser
         }
 
         var model = members.Count == 0 ? null : placeholder with { Members = new EquatableArray<MemberCheckModel>(members), IsObsolete = obsolete };
-        _validators[plain] = model;
+        return Register(plain, model);
+    }
+
+    private TypeValidatorModel? Register(ITypeSymbol type, TypeValidatorModel? model)
+    {
+        _validators[type] = model;
         if (model is not null)
         {
             _ordered.Add(model);
         }
 
         return model;
+    }
+
+    /// <summary>
+    /// The validator of a union: MemoryPack decodes a case type, whose members are checked by that case's validator.
+    /// Null when no case has anything to check (then nothing the client can send through the union needs a check).
+    /// </summary>
+    private TypeValidatorModel? UnionValidator(INamedTypeSymbol union, TypeValidatorModel placeholder)
+    {
+        // Most derived first: a case deriving from another case would otherwise be caught by its base's switch label.
+        var cases = MemoryPackFacts.UnionCases(union)
+            .Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default)
+            .Select((type, order) => (Type: type, Order: order, Depth: InheritanceDepth(type)))
+            .OrderByDescending(c => c.Depth)
+            .ThenBy(c => c.Order)
+            .Select(c => c.Type)
+            .ToList();
+        var models = cases
+            .Select(type => new UnionCaseModel(type.ToDisplayString(WireTypes.EmitFormat), MemoryPackFacts.CaseSegment(type), GetValidator(type)?.MethodName))
+            .ToList();
+        if (models.All(c => c.Validator is null))
+        {
+            return null;
+        }
+
+        // The switch names every case type, so an obsolete one makes the whole method obsolete.
+        var obsolete = SymbolFacts.UsesObsoleteType(union) || cases.Any(SymbolFacts.UsesObsoleteType);
+        return placeholder with { Cases = new EquatableArray<UnionCaseModel>(models), IsObsolete = obsolete };
+    }
+
+    private static int InheritanceDepth(ITypeSymbol type)
+    {
+        var depth = 0;
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            depth++;
+        }
+
+        return depth;
     }
 
     /// <summary>

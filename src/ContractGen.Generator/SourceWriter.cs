@@ -46,5 +46,19 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Writes a <c>case</c> or <c>default</c> label and indents the statements under it, until <see cref="EndLabel"/>.</summary>
+    public SourceWriter Label(string text)
+    {
+        Line(text);
+        _indent++;
+        return this;
+    }
+
+    public SourceWriter EndLabel()
+    {
+        _indent--;
+        return this;
+    }
+
     public override string ToString() => _builder.ToString();
 }

@@ -72,6 +72,11 @@ internal static class ValidatorEmitter
             }
 
             w.Open($"private static void {type.MethodName}({type.TypeName} __value)");
+            if (type.IsUnion)
+            {
+                EmitUnionDispatch(w, type);
+            }
+
             foreach (var member in type.Members)
             {
                 EmitCheck(w, member.Check, "__value." + CSharp.Identifier(member.Name), member.Name, 0, patterns);
@@ -80,6 +85,39 @@ internal static class ValidatorEmitter
             w.Close();
         }
 
+        w.Close();
+    }
+
+    // switch (__value) { case Circle __case: try { validate } catch { add "(as Circle)" } break; ... default: throw }
+    private static void EmitUnionDispatch(SourceWriter w, TypeValidatorModel union)
+    {
+        w.Line("// MemoryPack decodes only the listed cases; anything else is refused rather than passed on unchecked.");
+        w.Open("switch (__value)");
+        foreach (var unionCase in union.Cases)
+        {
+            if (unionCase.Validator is not { } validator)
+            {
+                w.Label($"case {unionCase.TypeName}:");
+                w.Line("break;");
+                w.EndLabel();
+                continue;
+            }
+
+            w.Label($"case {unionCase.TypeName} __case:");
+            w.Open("try");
+            w.Line($"{validator}(__case);");
+            w.Close();
+            w.Open($"catch ({Failure} __failure)");
+            w.Line($"throw __failure.WithParent({Text(unionCase.PathSegment)});");
+            w.Close();
+            w.Line();
+            w.Line("break;");
+            w.EndLabel();
+        }
+
+        w.Label("default:");
+        w.Line(Throw("", "[MemoryPackUnion]", "", "is a {__value.GetType()}, not one of the union's cases"));
+        w.EndLabel();
         w.Close();
     }
 

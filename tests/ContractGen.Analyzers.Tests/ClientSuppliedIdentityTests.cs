@@ -117,4 +117,59 @@ public sealed class ClientSuppliedIdentityTests
     [InlineData("_field", "field")]
     public void Names_split_into_lower_case_words(string name, string words)
         => Assert.Equal(words.Split(','), InputNames.Words(name));
+
+    [Fact]
+    public Task CGEN3002_members_of_union_cases_are_reported_with_the_case_in_their_path()
+        => AnalyzerAsync<ClientSuppliedIdentityAnalyzer>(Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Grant))]
+            [MemoryPackUnion(1, typeof(Revoke))]
+            public abstract partial class Change
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial class Grant : Change
+            {
+                public uint {|#0:UserId|} { get; set; }
+            }
+
+            [MemoryPackable]
+            public sealed partial class Revoke : Change
+            {
+                public int Count { get; set; }
+            }
+
+            [ServiceContract(Name = "com.example.changes")]
+            [AllowAnyLocalUser]
+            public partial interface IChanges
+            {
+                Task ApplyAsync([MaxLength(8)] List<Change> changes, CancellationToken cancellationToken = default);
+            }
+            """,
+            new DiagnosticResult(DiagnosticDescriptors.ClientSuppliedIdentity).WithLocation(0).WithArguments("member", "changes[](as Grant).UserId", "ApplyAsync"));
+
+    [Fact]
+    public Task CGEN3002_not_reported_for_union_cases_without_identity_members()
+        => AnalyzerAsync<ClientSuppliedIdentityAnalyzer>(Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Grant))]
+            public abstract partial class Change
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial class Grant : Change
+            {
+                [StringLength(64)] public string Permission { get; set; } = "";
+                public int Count { get; set; }
+            }
+
+            [ServiceContract(Name = "com.example.changes")]
+            [AllowAnyLocalUser]
+            public partial interface IChanges
+            {
+                Task ApplyAsync(Change change, CancellationToken cancellationToken = default);
+            }
+            """);
 }

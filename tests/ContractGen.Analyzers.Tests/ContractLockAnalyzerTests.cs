@@ -348,6 +348,41 @@ public sealed class ContractLockAnalyzerTests
                 "authorization loosened from 'root' to 'any local user'"));
 
     /// <summary>The lock file for <paramref name="source"/>, written by the same renderer as the fix and the command.</summary>
+    [Fact]
+    public void The_lock_records_the_checks_of_union_cases()
+    {
+        // A union's cases are what the daemon receives: loosening a case's bound is a change reviewers must see.
+        var text = LockOf("using MemoryPack;\n" + Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Circle))]
+            [MemoryPackUnion(1, typeof(Label))]
+            public abstract partial class Shape
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial class Circle : Shape
+            {
+                public double Radius { get; set; }
+            }
+
+            [MemoryPackable]
+            public sealed partial class Label : Shape
+            {
+                [StringLength(32)]
+                public string Text { get; set; } = "";
+            }
+
+            [ServiceContract(Name = "com.example.drawing", Context = ServiceContext.System)]
+            [AllowAnyLocalUser]
+            public partial interface IDrawing
+            {
+                Task DrawAsync(Shape shape, CancellationToken cancellationToken = default);
+            }
+            """);
+        Assert.Contains("    check shape(as Label).Text: not null, max length 32\n", text, StringComparison.Ordinal);
+    }
+
     internal static string LockOf(string source)
     {
         var compilation = TestReferences.CreateCompilation([source]);

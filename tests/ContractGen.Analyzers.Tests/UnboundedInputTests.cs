@@ -191,4 +191,65 @@ public sealed class UnboundedInputTests
         Assert.Equal("ContractGen.AddBound", AddBoundCodeFix.EquivalenceKey);
         Assert.Contains(Microsoft.CodeAnalysis.CodeFixes.FixAllScope.Solution, fix.GetFixAllProvider().GetSupportedFixAllScopes());
     }
+
+    [Fact]
+    public Task CGEN3003_members_of_union_cases_are_inputs_too()
+        // MemoryPack decodes one of the listed cases: its members reach the daemon like any packable type's, and the
+        // generated validator checks the bound they get.
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Circle))]
+            [MemoryPackUnion(1, typeof(Label))]
+            public abstract partial class Shape
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial class Circle : Shape
+            {
+                public double Radius { get; set; }
+            }
+
+            [MemoryPackable]
+            public sealed partial class Label : Shape
+            {
+                public string {|#0:Text|} { get; set; } = "";
+                [MaxLength(4)] public List<int> Sizes { get; set; } = new();
+            }
+
+            [ServiceContract(Name = "com.example.drawing")]
+            [AllowAnyLocalUser]
+            public partial interface IDrawing
+            {
+                Task DrawAsync(Shape shape, CancellationToken cancellationToken = default);
+            }
+            """,
+            new DiagnosticResult(DiagnosticDescriptors.UnboundedInput).WithLocation(0).WithArguments("member", "shape(as Label).Text", "DrawAsync", "StringLength", "MaxStringLength"));
+
+    [Fact]
+    public Task CGEN3003_not_reported_for_bounded_members_of_union_cases()
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Label))]
+            public partial interface IShape
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial record Label([property: StringLength(32)] string Text, [property: MaxLength(4)] List<int> Sizes) : IShape;
+
+            [ServiceContract(Name = "com.example.drawing")]
+            [AllowAnyLocalUser]
+            public partial interface IDrawing
+            {
+                Task DrawAsync(IShape? shape, CancellationToken cancellationToken = default);
+            }
+
+            [ServiceContract(Name = "com.example.bounded", MaxStringLength = 256, MaxCollectionLength = 16)]
+            [AllowAnyLocalUser]
+            public partial interface IBounded
+            {
+                Task DrawAllAsync(List<IShape> shapes, CancellationToken cancellationToken = default);
+            }
+            """);
 }

@@ -114,4 +114,48 @@ public sealed class UnsafePathTests
     [InlineData("fileContents", false)]
     public void Path_names_are_matched_by_words(string name, bool pathLike)
         => Assert.Equal(pathLike, InputNames.IsPathLike(name));
+
+    [Fact]
+    public Task CGEN3007_path_like_members_of_union_cases()
+        => AnalyzerAsync<UnsafePathAnalyzer>(Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Export))]
+            [MemoryPackUnion(1, typeof(Import))]
+            public partial interface IJob
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial record Export(string {|CGEN3007:OutputDir|}) : IJob;
+
+            [MemoryPackable]
+            public sealed partial record Import([property: SafePath(Root = "/srv/in")] string SourceFile) : IJob;
+
+            [ServiceContract(Name = "com.example.jobs", MaxStringLength = 4096)]
+            [AllowAnyLocalUser]
+            public partial interface IJobs
+            {
+                Task RunAsync(IJob job, CancellationToken cancellationToken = default);
+            }
+            """);
+
+    [Fact]
+    public Task CGEN3007_not_reported_for_union_cases_with_SafePath()
+        => AnalyzerAsync<UnsafePathAnalyzer>(Usings + """
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Export))]
+            public partial interface IJob
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial record Export([property: SafePath] string OutputDir, int Count) : IJob;
+
+            [ServiceContract(Name = "com.example.jobs", MaxStringLength = 4096)]
+            [AllowAnyLocalUser]
+            public partial interface IJobs
+            {
+                Task RunAsync(IJob job, CancellationToken cancellationToken = default);
+            }
+            """);
 }

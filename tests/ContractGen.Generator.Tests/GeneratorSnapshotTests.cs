@@ -216,6 +216,64 @@ public sealed class GeneratorSnapshotTests
             """));
 
     [Fact]
+    public void Union_arguments()
+        // A union's validator switches on the case type (a derived case before its base) and checks each case's members;
+        // a case with nothing to check still gets its label, so that only unknown types reach the failing default.
+        => Verify(GeneratorHarness.Run("""
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            namespace Example.Unions;
+
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Circle))]
+            [MemoryPackUnion(1, typeof(Square))]
+            [MemoryPackUnion(2, typeof(LabelledCircle))]
+            public abstract partial class Shape
+            {
+            }
+
+            [MemoryPackable]
+            public partial class Circle : Shape
+            {
+                [Range(0, 100)] public double Radius { get; set; }
+            }
+
+            [MemoryPackable]
+            public sealed partial class LabelledCircle : Circle
+            {
+                public string Label { get; set; } = "";
+                [SafePath(Root = "/srv/shapes")] public string? Image { get; set; }
+            }
+
+            [MemoryPackable]
+            public sealed partial class Square : Shape
+            {
+                public double Side { get; set; }
+            }
+
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Renamed))]
+            public partial interface IEvent
+            {
+            }
+
+            [MemoryPackable]
+            public sealed partial record Renamed([property: MaxLength(8)] string Title) : IEvent;
+
+            [ServiceContract(Name = "example.unions", MaxStringLength = 64, MaxCollectionLength = 16)]
+            public partial interface IUnions
+            {
+                Task DrawAsync(Shape shape, List<Shape> more, CancellationToken cancellationToken = default);
+                Task<IEvent?> EchoAsync(IEvent? last, CancellationToken cancellationToken = default);
+            }
+            """));
+
+    [Fact]
     public void Overloaded_methods()
         => Verify(GeneratorHarness.Run("""
             using System.Threading;

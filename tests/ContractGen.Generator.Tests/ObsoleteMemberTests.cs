@@ -145,6 +145,57 @@ public sealed class ObsoleteMemberTests
     }
 
     [Fact]
+    public void A_union_with_an_obsolete_case_compiles_without_warnings()
+    {
+        // The union's validator names every case type in its switch, also a case with nothing to check (which has no
+        // obsolete validator of its own to pass the mark on): an obsolete case makes the union's validator obsolete, and
+        // with it the argument check that calls it. Only ContractGen's file is checked (see above).
+        var input = GeneratorHarness.CreateCompilation("""
+            using System;
+            using System.Threading.Tasks;
+            using ContractGen;
+            using MemoryPack;
+
+            namespace Example.Obsolete;
+
+            #pragma warning disable EX0003
+            [MemoryPackable]
+            [MemoryPackUnion(0, typeof(Circle))]
+            [MemoryPackUnion(1, typeof(OldCircle))]
+            public abstract partial class Shape
+            {
+            }
+
+            [Obsolete("Use Circle.", DiagnosticId = "EX0003")]
+            [MemoryPackable]
+            public sealed partial class OldCircle : Shape
+            {
+                public double Radius { get; set; }
+            }
+            #pragma warning restore EX0003
+
+            [MemoryPackable]
+            public sealed partial class Circle : Shape
+            {
+                public string Label { get; set; } = "";
+            }
+
+            [ServiceContract(Name = "example.obsolete.unions", MaxStringLength = 64)]
+            public partial interface IShapes
+            {
+                Task DrawAsync(Shape shape);
+                ValueTask<int> CountAsync();
+            }
+            """);
+        GeneratorHarness.CreateDriver(out _).RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+        GeneratorHarness.AssertClean("The generators", generatorDiagnostics);
+
+        var generated = Assert.Single(output.SyntaxTrees, t => t.FilePath.EndsWith("Example.Obsolete.IShapes.g.cs", StringComparison.Ordinal));
+        Assert.Contains("case global::Example.Obsolete.OldCircle:", generated.ToString(), StringComparison.Ordinal);
+        GeneratorHarness.AssertClean("ContractGen's generated file", output.GetDiagnostics().Where(d => d.Location.SourceTree == generated));
+    }
+
+    [Fact]
     public void Obsolete_members_of_a_packable_type_compile_without_warnings()
     {
         // The validator of Order reads Note (an obsolete property) and checks Priority (a property of obsolete enum type).

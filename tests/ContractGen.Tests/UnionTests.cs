@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using MemoryPack;
 
 namespace ContractGen.Tests;
@@ -68,6 +69,51 @@ internal sealed class ShapesService : IShapes
         => Task.FromResult(shapeEvent);
 }
 
+/// <summary>A union whose case carries a string: the daemon checks the case's members like any packable type's.</summary>
+[MemoryPackable]
+[MemoryPackUnion(0, typeof(PinNote))]
+[MemoryPackUnion(1, typeof(TextNote))]
+public abstract partial class Note
+{
+}
+
+/// <summary>A union case with nothing to check.</summary>
+[MemoryPackable]
+public sealed partial class PinNote : Note
+{
+    public double X { get; set; }
+}
+
+/// <summary>A union case with a bounded string.</summary>
+[MemoryPackable]
+public sealed partial class TextNote : Note
+{
+    [StringLength(16)]
+    public string Text { get; set; } = "";
+}
+
+/// <summary>Takes union values, so their cases' members are validated before the implementation runs.</summary>
+[ServiceContract(Name = "tests.notes", Context = ServiceContext.System, MaxStringLength = 256, MaxCollectionLength = 64, MaxByteLength = 1024)]
+[AllowAnyLocalUser]
+public partial interface INotes
+{
+    Task<int> PostAsync(List<Note> notes, CancellationToken cancellationToken = default);
+}
+
+internal sealed class NotesService : INotes
+{
+    private int _calls;
+
+    /// <summary>How many calls reached the implementation.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    public Task<int> PostAsync(List<Note> notes, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _calls);
+        return Task.FromResult(notes.Count);
+    }
+}
+
 public sealed class UnionTests
 {
     [Fact]
@@ -93,5 +139,22 @@ public sealed class UnionTests
 
         Assert.Equal(new Moved(1.5, -2), await proxy.EchoAsync(new Moved(1.5, -2)).WithPatience());
         Assert.Null(await proxy.EchoAsync(null).WithPatience());
+    }
+
+    [Fact]
+    public async Task A_union_case_with_a_too_long_string_is_refused_with_the_case_in_the_path()
+    {
+        var service = new NotesService();
+        await using var host = await TestHost.StartAsync(services: (h, _) => h.AddService<INotes>(service));
+        var proxy = (await host.ConnectAsync<INotes>()).Proxy;
+
+        Assert.Equal(2, await proxy.PostAsync([new PinNote { X = 1 }, new TextNote { Text = new string('x', 16) }]).WithPatience());
+        Assert.Equal(1, service.Calls);
+
+        var error = await Assert.ThrowsAsync<ArgumentValidationException>(
+            () => proxy.PostAsync([new PinNote { X = 1 }, new TextNote { Text = new string('x', 17) }]).WithPatience());
+        Assert.Equal("notes[1](as TextNote).Text", error.Path);
+        Assert.Equal("[StringLength]", error.Rule);
+        Assert.Equal(1, service.Calls);
     }
 }

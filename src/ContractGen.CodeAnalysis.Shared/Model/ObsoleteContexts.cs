@@ -7,7 +7,7 @@ namespace ContractGen.CodeAnalysis;
 /// Spreads "must be marked obsolete" along the calls generated code makes. A generated member that names an obsolete
 /// symbol is marked obsolete, so that the compiler reports nothing inside it (warning or error level, any diagnostic
 /// ID); whatever generated code calls that member must then be marked too. Type validators call each other (a packable
-/// type's member of another packable type), and a method's argument check calls them, so a method whose arguments
+/// type's member of another packable type, a union's cases), and a method's argument check calls them, so a method whose arguments
 /// reach an obsolete type through its members needs the same treatment as one that names it.
 /// </summary>
 internal static class ObsoleteContexts
@@ -16,7 +16,7 @@ internal static class ObsoleteContexts
     {
         var calls = model.TypeValidators.ToDictionary(
             t => t.MethodName,
-            t => t.Members.SelectMany(m => CalledValidators(m.Check)).ToList(),
+            t => t.Members.SelectMany(m => CalledValidators(m.Check)).Concat(t.Cases.Select(c => c.Validator).OfType<string>()).ToList(),
             System.StringComparer.Ordinal);
         var obsolete = new HashSet<string>(model.TypeValidators.Where(t => t.IsObsolete).Select(t => t.MethodName), System.StringComparer.Ordinal);
 

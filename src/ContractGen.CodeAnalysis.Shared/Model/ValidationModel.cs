@@ -102,4 +102,18 @@ internal sealed record MemberCheckModel(string Name, CheckModel Check);
 /// Whether the method names an obsolete type or member (the type, a checked member or its type), itself or through a
 /// validator it calls: it is then marked obsolete too (see <see cref="MethodModel.IsObsolete"/>).
 /// </param>
-internal sealed record TypeValidatorModel(string TypeName, string MethodName, EquatableArray<MemberCheckModel> Members, bool IsObsolete = false);
+/// <param name="Cases">
+/// For an abstract class or interface with <c>[MemoryPackUnion]</c> cases, every case, most derived first (so that no
+/// case hides another in the emitted <c>switch</c>); empty for any other type, whose <paramref name="Members"/> are checked instead.
+/// </param>
+internal sealed record TypeValidatorModel(string TypeName, string MethodName, EquatableArray<MemberCheckModel> Members, bool IsObsolete = false, EquatableArray<UnionCaseModel> Cases = default)
+{
+    /// <summary>Whether this validator dispatches on the runtime type to the validators of a union's cases.</summary>
+    public bool IsUnion => Cases.Count > 0;
+}
+
+/// <summary>One case of a union validator.</summary>
+/// <param name="TypeName">The case type (fully qualified).</param>
+/// <param name="PathSegment">How validation paths name the case, e.g. <c>(Circle)</c> in <c>shape(Circle).Label</c>.</param>
+/// <param name="Validator">The case type's validator method; null when none of its members needs a check.</param>
+internal sealed record UnionCaseModel(string TypeName, string PathSegment, string? Validator);

@@ -132,6 +132,12 @@ internal static class MemoryPackFacts
             .OfType<INamedTypeSymbol>();
 
     /// <summary>
+    /// How a path names one case of a union, after the path to the union value: <c>(as Circle)</c> in
+    /// <c>shapes[](as Circle).Label</c>. One form for the transfer rules, the safety rules and the generated validators.
+    /// </summary>
+    public static string CaseSegment(INamedTypeSymbol unionCase) => "(as " + unionCase.Name + ")";
+
+    /// <summary>
     /// The fields and properties MemoryPack serializes, its own and inherited (the most derived wins a name): public ones
     /// and <c>[MemoryPackInclude]</c> ones, less <c>[MemoryPackIgnore]</c>, set-only properties and indexers.
     /// </summary>

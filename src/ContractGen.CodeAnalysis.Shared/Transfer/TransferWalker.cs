@@ -96,7 +96,7 @@ internal static class TransferWalker
                 case PackableShape.Union when _expanded.Add(named):
                     foreach (var unionCase in MemoryPackFacts.UnionCases(named))
                     {
-                        Visit(unionCase, $"{path}(as {unionCase.Name})", member, topLevel: false, depth + 1);
+                        Visit(unionCase, path + MemoryPackFacts.CaseSegment(unionCase), member, topLevel: false, depth + 1);
                     }
 
                     break;

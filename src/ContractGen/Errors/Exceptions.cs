@@ -241,8 +241,14 @@ public sealed class ArgumentValidationException : ContractGenException
     public string Problem { get; }
 
     /// <summary>The same failure seen from an enclosing value: <paramref name="segment"/> goes in front of the path.</summary>
+    /// <remarks>An element (<c>[3]</c>) or a union case (<c>(as Circle)</c>) follows its parent directly, a member after a dot.</remarks>
     public ArgumentValidationException WithParent(string segment)
-        => new(Path.StartsWith('[') ? segment + Path : segment + "." + Path, Rule, Limit, Problem);
+    {
+        var path = Path.Length == 0 ? segment
+            : Path[0] is '[' or '(' ? segment + Path
+            : segment + "." + Path;
+        return new(path, Rule, Limit, Problem);
+    }
 }
 
 /// <summary>A call did not complete within its deadline. The service's token for the call fired at the deadline too.</summary>
