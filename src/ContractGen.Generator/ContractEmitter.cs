@@ -170,7 +170,7 @@ internal static class ContractEmitter
         w.Line("    {");
         foreach (var method in model.Methods)
         {
-            w.Line($"        new(MethodIds.{CSharp.Identifier(method.MemberName)}, {CSharp.Literal(method.Name)}, {CSharp.Literal(method.Signature)}),");
+            w.Line($"        new(MethodIds.{CSharp.Identifier(method.MemberName)}, {CSharp.Literal(method.Name)}, {CSharp.Literal(method.Signature)}, Policies.{CSharp.Identifier(method.MemberName)}),");
         }
 
         w.Line("    },");

@@ -58,7 +58,7 @@ public sealed class EmitterTests
             """);
 
         Assert.Contains("public const uint Add_1 = ", text, StringComparison.Ordinal);
-        Assert.Contains("new(MethodIds.Add_1, \"Add\", \"Add(long,long):long\"),", text, StringComparison.Ordinal);
+        Assert.Contains("new(MethodIds.Add_1, \"Add\", \"Add(long,long):long\", Policies.Add_1),", text, StringComparison.Ordinal);
         Assert.Contains("file readonly struct __Foo_Add_1_Arguments", text, StringComparison.Ordinal);
         Assert.Contains("case FooContract.MethodIds.Add_1: return __Add_1(serverCall);", text, StringComparison.Ordinal);
         Assert.NotEqual(model.Methods[0].Id, model.Methods[1].Id);

@@ -86,4 +86,22 @@ public sealed class ContractDescriptor<TContract> : ContractDescriptor
 /// <param name="Id">The stable wire identifier: a hash of <paramref name="Signature"/>, independent of declaration order.</param>
 /// <param name="Name">The method's name in the contract interface.</param>
 /// <param name="Signature">The wire signature, e.g. <c>AddAsync(System.Int64,System.Int64):System.Int64</c>.</param>
-public sealed record MethodDescriptor(uint Id, string Name, string Signature);
+public sealed record MethodDescriptor(uint Id, string Name, string Signature)
+{
+    /// <summary>Describes a method and who may call it.</summary>
+    /// <param name="id">The stable wire identifier.</param>
+    /// <param name="name">The method's name in the contract interface.</param>
+    /// <param name="signature">The wire signature.</param>
+    /// <param name="policy">Who may call the method (the generated <c>Policies</c> entry).</param>
+    public MethodDescriptor(uint id, string name, string signature, Security.CallerPolicy policy)
+        : this(id, name, signature)
+    {
+        Policy = policy ?? throw new ArgumentNullException(nameof(policy));
+    }
+
+    /// <summary>
+    /// Who may call the method. The host checks it before it creates a per-call or per-connection implementation, so
+    /// nothing of the implementation runs for a caller the contract refuses. Any local user when not given.
+    /// </summary>
+    public Security.CallerPolicy Policy { get; } = Security.CallerPolicy.AnyLocalUser;
+}

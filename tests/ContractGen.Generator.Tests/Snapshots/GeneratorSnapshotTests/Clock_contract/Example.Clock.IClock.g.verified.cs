@@ -42,9 +42,9 @@ namespace Example.Clock
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.NowAsync, "NowAsync", "NowAsync(string):Example.Clock.ClockReading"),
-                new(MethodIds.AddAsync, "AddAsync", "AddAsync(long,long):long"),
-                new(MethodIds.ResetAsync, "ResetAsync", "ResetAsync():void"),
+                new(MethodIds.NowAsync, "NowAsync", "NowAsync(string):Example.Clock.ClockReading", Policies.NowAsync),
+                new(MethodIds.AddAsync, "AddAsync", "AddAsync(long,long):long", Policies.AddAsync),
+                new(MethodIds.ResetAsync, "ResetAsync", "ResetAsync():void", Policies.ResetAsync),
             },
             static connection => new ClockProxy(connection),
             static implementation => new ClockDispatcher(implementation));

@@ -42,9 +42,9 @@ namespace Example.Legacy
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.EchoAsync, "EchoAsync", "EchoAsync(string,byte[],System.Collections.Generic.List<string>,string[],Example.Legacy.Record):string"),
-                new(MethodIds.GetAsync, "GetAsync", "GetAsync():Example.Legacy.Record"),
-                new(MethodIds.StreamAsync, "StreamAsync", "StreamAsync():stream<string>"),
+                new(MethodIds.EchoAsync, "EchoAsync", "EchoAsync(string,byte[],System.Collections.Generic.List<string>,string[],Example.Legacy.Record):string", Policies.EchoAsync),
+                new(MethodIds.GetAsync, "GetAsync", "GetAsync():Example.Legacy.Record", Policies.GetAsync),
+                new(MethodIds.StreamAsync, "StreamAsync", "StreamAsync():stream<string>", Policies.StreamAsync),
             },
             static connection => new LegacyProxy(connection),
             static implementation => new LegacyDispatcher(implementation));

@@ -32,7 +32,7 @@ public static partial class GlobalEchoContract
         Fingerprint,
         new global::ContractGen.MethodDescriptor[]
         {
-            new(MethodIds.EchoAsync, "EchoAsync", "EchoAsync(string):string"),
+            new(MethodIds.EchoAsync, "EchoAsync", "EchoAsync(string):string", Policies.EchoAsync),
         },
         static connection => new GlobalEchoProxy(connection),
         static implementation => new GlobalEchoDispatcher(implementation));

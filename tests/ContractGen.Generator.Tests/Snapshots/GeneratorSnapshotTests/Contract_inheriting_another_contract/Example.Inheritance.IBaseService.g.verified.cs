@@ -34,7 +34,7 @@ namespace Example.Inheritance
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.VersionAsync, "VersionAsync", "VersionAsync():string"),
+                new(MethodIds.VersionAsync, "VersionAsync", "VersionAsync():string", Policies.VersionAsync),
             },
             static connection => new BaseServiceProxy(connection),
             static implementation => new BaseServiceDispatcher(implementation));

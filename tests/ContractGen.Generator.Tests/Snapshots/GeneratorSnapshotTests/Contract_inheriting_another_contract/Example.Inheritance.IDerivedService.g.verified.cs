@@ -42,9 +42,9 @@ namespace Example.Inheritance
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.CountAsync, "CountAsync", "CountAsync(string):int"),
-                new(MethodIds.VersionAsync, "VersionAsync", "VersionAsync():string"),
-                new(MethodIds.PingAsync, "PingAsync", "PingAsync():void"),
+                new(MethodIds.CountAsync, "CountAsync", "CountAsync(string):int", Policies.CountAsync),
+                new(MethodIds.VersionAsync, "VersionAsync", "VersionAsync():string", Policies.VersionAsync),
+                new(MethodIds.PingAsync, "PingAsync", "PingAsync():void", Policies.PingAsync),
             },
             static connection => new DerivedServiceProxy(connection),
             static implementation => new DerivedServiceDispatcher(implementation));

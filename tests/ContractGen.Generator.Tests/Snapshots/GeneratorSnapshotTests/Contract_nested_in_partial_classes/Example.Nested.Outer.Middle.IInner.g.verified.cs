@@ -38,7 +38,7 @@ namespace Example.Nested
                     Fingerprint,
                     new global::ContractGen.MethodDescriptor[]
                     {
-                        new(MethodIds.PingAsync, "PingAsync", "PingAsync(int):int"),
+                        new(MethodIds.PingAsync, "PingAsync", "PingAsync(int):int", Policies.PingAsync),
                     },
                     static connection => new InnerProxy(connection),
                     static implementation => new InnerDispatcher(implementation));

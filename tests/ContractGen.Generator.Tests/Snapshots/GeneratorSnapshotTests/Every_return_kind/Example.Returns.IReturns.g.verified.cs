@@ -54,12 +54,12 @@ namespace Example.Returns
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.NoResultTask, "NoResultTask", "NoResultTask():void"),
-                new(MethodIds.ResultTask, "ResultTask", "ResultTask(int):int"),
-                new(MethodIds.NoResultValueTask, "NoResultValueTask", "NoResultValueTask():void"),
-                new(MethodIds.ResultValueTask, "ResultValueTask", "ResultValueTask():string"),
-                new(MethodIds.StreamAsync, "StreamAsync", "StreamAsync(int):stream<string>"),
-                new(MethodIds.NotifyAsync, "NotifyAsync", "NotifyAsync(string):void"),
+                new(MethodIds.NoResultTask, "NoResultTask", "NoResultTask():void", Policies.NoResultTask),
+                new(MethodIds.ResultTask, "ResultTask", "ResultTask(int):int", Policies.ResultTask),
+                new(MethodIds.NoResultValueTask, "NoResultValueTask", "NoResultValueTask():void", Policies.NoResultValueTask),
+                new(MethodIds.ResultValueTask, "ResultValueTask", "ResultValueTask():string", Policies.ResultValueTask),
+                new(MethodIds.StreamAsync, "StreamAsync", "StreamAsync(int):stream<string>", Policies.StreamAsync),
+                new(MethodIds.NotifyAsync, "NotifyAsync", "NotifyAsync(string):void", Policies.NotifyAsync),
             },
             static connection => new ReturnsProxy(connection),
             static implementation => new ReturnsDispatcher(implementation));

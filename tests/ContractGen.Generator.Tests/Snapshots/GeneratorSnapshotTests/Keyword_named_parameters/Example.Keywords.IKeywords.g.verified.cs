@@ -46,10 +46,10 @@ namespace Example.Keywords
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.DescribeAsync, "DescribeAsync", "DescribeAsync(string,int,bool,string):string"),
-                new(MethodIds.CountAsync, "CountAsync", "CountAsync(System.Collections.Generic.List<string>):int"),
-                new(MethodIds.@checked, "checked", "checked(int):int"),
-                new(MethodIds.SetAsync, "SetAsync", "SetAsync(int,int,int,int,int,int,int,int,int,int,int):void"),
+                new(MethodIds.DescribeAsync, "DescribeAsync", "DescribeAsync(string,int,bool,string):string", Policies.DescribeAsync),
+                new(MethodIds.CountAsync, "CountAsync", "CountAsync(System.Collections.Generic.List<string>):int", Policies.CountAsync),
+                new(MethodIds.@checked, "checked", "checked(int):int", Policies.@checked),
+                new(MethodIds.SetAsync, "SetAsync", "SetAsync(int,int,int,int,int,int,int,int,int,int,int):void", Policies.SetAsync),
             },
             static connection => new KeywordsProxy(connection),
             static implementation => new KeywordsDispatcher(implementation));

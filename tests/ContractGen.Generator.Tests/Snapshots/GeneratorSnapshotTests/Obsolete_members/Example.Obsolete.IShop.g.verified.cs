@@ -42,9 +42,9 @@ namespace Example.Obsolete
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.TotalAsync, "TotalAsync", "TotalAsync(long,long):long"),
-                new(MethodIds.ReprintAsync, "ReprintAsync", "ReprintAsync(Example.Obsolete.Receipt):Example.Obsolete.Receipt"),
-                new(MethodIds.CountAsync, "CountAsync", "CountAsync():int"),
+                new(MethodIds.TotalAsync, "TotalAsync", "TotalAsync(long,long):long", Policies.TotalAsync),
+                new(MethodIds.ReprintAsync, "ReprintAsync", "ReprintAsync(Example.Obsolete.Receipt):Example.Obsolete.Receipt", Policies.ReprintAsync),
+                new(MethodIds.CountAsync, "CountAsync", "CountAsync():int", Policies.CountAsync),
             },
             static connection => new ShopProxy(connection),
             static implementation => new ShopDispatcher(implementation));

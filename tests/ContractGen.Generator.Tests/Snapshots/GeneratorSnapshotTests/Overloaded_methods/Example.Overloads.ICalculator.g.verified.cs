@@ -46,10 +46,10 @@ namespace Example.Overloads
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.AddAsync, "AddAsync", "AddAsync(int,int):int"),
-                new(MethodIds.AddAsync_1, "AddAsync", "AddAsync(long,long):long"),
-                new(MethodIds.AddAsync_2, "AddAsync", "AddAsync(double,double):double"),
-                new(MethodIds.AddAsync_3, "AddAsync", "AddAsync(int[]):int"),
+                new(MethodIds.AddAsync, "AddAsync", "AddAsync(int,int):int", Policies.AddAsync),
+                new(MethodIds.AddAsync_1, "AddAsync", "AddAsync(long,long):long", Policies.AddAsync_1),
+                new(MethodIds.AddAsync_2, "AddAsync", "AddAsync(double,double):double", Policies.AddAsync_2),
+                new(MethodIds.AddAsync_3, "AddAsync", "AddAsync(int[]):int", Policies.AddAsync_3),
             },
             static connection => new CalculatorProxy(connection),
             static implementation => new CalculatorDispatcher(implementation));

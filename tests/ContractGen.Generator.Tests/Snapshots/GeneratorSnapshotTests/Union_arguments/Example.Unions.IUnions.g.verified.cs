@@ -38,8 +38,8 @@ namespace Example.Unions
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.DrawAsync, "DrawAsync", "DrawAsync(Example.Unions.Shape,System.Collections.Generic.List<Example.Unions.Shape>):void"),
-                new(MethodIds.EchoAsync, "EchoAsync", "EchoAsync(Example.Unions.IEvent):Example.Unions.IEvent"),
+                new(MethodIds.DrawAsync, "DrawAsync", "DrawAsync(Example.Unions.Shape,System.Collections.Generic.List<Example.Unions.Shape>):void", Policies.DrawAsync),
+                new(MethodIds.EchoAsync, "EchoAsync", "EchoAsync(Example.Unions.IEvent):Example.Unions.IEvent", Policies.EchoAsync),
             },
             static connection => new UnionsProxy(connection),
             static implementation => new UnionsDispatcher(implementation));

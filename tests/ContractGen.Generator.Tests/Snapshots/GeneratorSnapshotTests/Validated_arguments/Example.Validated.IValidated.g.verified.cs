@@ -46,10 +46,10 @@ namespace Example.Validated
             Fingerprint,
             new global::ContractGen.MethodDescriptor[]
             {
-                new(MethodIds.TextAsync, "TextAsync", "TextAsync(string,string,string,string,string):void"),
-                new(MethodIds.NumbersAsync, "NumbersAsync", "NumbersAsync(double,System.Nullable<int>,string,int,Example.Validated.Kind,Example.Validated.Bits,System.Nullable<Example.Validated.Kind>):void"),
-                new(MethodIds.DataAsync, "DataAsync", "DataAsync(Example.Validated.Item,System.Collections.Generic.List<Example.Validated.Item>,System.Collections.Generic.Dictionary<string, Example.Validated.Item>,Example.Validated.Point,System.Nullable<Example.Validated.Point>,System.Collections.Generic.List<Example.Validated.Point>):void"),
-                new(MethodIds.BytesAsync, "BytesAsync", "BytesAsync(byte[],System.ReadOnlyMemory<byte>,System.Collections.Generic.List<string>):void"),
+                new(MethodIds.TextAsync, "TextAsync", "TextAsync(string,string,string,string,string):void", Policies.TextAsync),
+                new(MethodIds.NumbersAsync, "NumbersAsync", "NumbersAsync(double,System.Nullable<int>,string,int,Example.Validated.Kind,Example.Validated.Bits,System.Nullable<Example.Validated.Kind>):void", Policies.NumbersAsync),
+                new(MethodIds.DataAsync, "DataAsync", "DataAsync(Example.Validated.Item,System.Collections.Generic.List<Example.Validated.Item>,System.Collections.Generic.Dictionary<string, Example.Validated.Item>,Example.Validated.Point,System.Nullable<Example.Validated.Point>,System.Collections.Generic.List<Example.Validated.Point>):void", Policies.DataAsync),
+                new(MethodIds.BytesAsync, "BytesAsync", "BytesAsync(byte[],System.ReadOnlyMemory<byte>,System.Collections.Generic.List<string>):void", Policies.BytesAsync),
             },
             static connection => new ValidatedProxy(connection),
             static implementation => new ValidatedDispatcher(implementation));
