@@ -83,3 +83,19 @@ public interface INotAContract
 {
     Task DoAsync();
 }
+
+/// <summary>
+/// A contract only some callers may use, for the checks made before an implementation is activated: uid 4242 (a
+/// fake identity no test runs as) may call <see cref="GuardedAsync"/>, only root may call <see cref="RootOnlyAsync"/>.
+/// </summary>
+[ServiceContract(Name = "tests.guarded", Context = ServiceContext.System)]
+public partial interface IGuardedService
+{
+    /// <summary>Returns <paramref name="value"/>.</summary>
+    [AllowCallers(UserIds = new[] { 4242u })]
+    ValueTask<int> GuardedAsync(int value, CancellationToken cancellationToken);
+
+    /// <summary>Returns <paramref name="value"/>.</summary>
+    [RequireRoot]
+    ValueTask<int> RootOnlyAsync(int value, CancellationToken cancellationToken);
+}

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ContractGen.Transports;
 
 namespace ContractGen.Tests;
 
@@ -106,6 +107,80 @@ public sealed class ServiceActivationTests
         Assert.True(owner.Disposed);
     }
 
+    [Fact]
+    public async Task PerCall_creates_no_instance_for_a_caller_the_method_refuses()
+    {
+        var guarded = new GuardedActivations();
+        await using var host = await TestHost.StartAsync(
+            endpoint: new InMemoryEndpoint { ClientCredentials = new PeerCredentials(100, RefusedUserId, RefusedUserId) },
+            services: (h, _) => h.AddService<IGuardedService>(guarded.Activate, ServiceLifetimeScope.PerCall));
+        var proxy = (await host.ConnectAsync<IGuardedService>()).Proxy;
+
+        var denied = await Patience.ThrowsAsync<AccessDeniedException>(() => proxy.GuardedAsync(1, CancellationToken.None).AsTask());
+
+        Assert.Equal(nameof(IGuardedService.GuardedAsync), denied.Method);
+        Assert.Equal($"uid {AllowedUserId}", denied.Rule);
+        Assert.Equal(0, guarded.Activated);
+    }
+
+    [Fact]
+    public async Task PerCall_creates_an_instance_for_an_allowed_caller_and_none_for_a_method_it_may_not_call()
+    {
+        var guarded = new GuardedActivations();
+        await using var host = await TestHost.StartAsync(
+            endpoint: new InMemoryEndpoint { ClientCredentials = new PeerCredentials(100, AllowedUserId, AllowedUserId) },
+            services: (h, _) => h.AddService<IGuardedService>(guarded.Activate, ServiceLifetimeScope.PerCall));
+        var proxy = (await host.ConnectAsync<IGuardedService>()).Proxy;
+
+        Assert.Equal(7, await proxy.GuardedAsync(7, CancellationToken.None));
+        await Patience.ThrowsAsync<AccessDeniedException>(() => proxy.RootOnlyAsync(1, CancellationToken.None).AsTask());
+
+        Assert.Equal(1, guarded.Activated);
+    }
+
+    [Fact]
+    public async Task PerConnection_creates_no_instance_for_a_caller_who_may_call_no_method()
+    {
+        var guarded = new GuardedActivations();
+        await using var host = await TestHost.StartAsync(
+            endpoint: new InMemoryEndpoint { ClientCredentials = new PeerCredentials(100, RefusedUserId, RefusedUserId) },
+            services: (h, _) => h.AddService<IGuardedService>(guarded.Activate, ServiceLifetimeScope.PerConnection));
+        var proxy = (await host.ConnectAsync<IGuardedService>()).Proxy;
+
+        // The handshake is accepted, then each call is refused the way the method's own check refuses it.
+        var guardedDenied = await Patience.ThrowsAsync<AccessDeniedException>(() => proxy.GuardedAsync(1, CancellationToken.None).AsTask());
+        var rootDenied = await Patience.ThrowsAsync<AccessDeniedException>(() => proxy.RootOnlyAsync(1, CancellationToken.None).AsTask());
+
+        Assert.Equal(nameof(IGuardedService.GuardedAsync), guardedDenied.Method);
+        Assert.Equal($"uid {AllowedUserId}", guardedDenied.Rule);
+        Assert.Equal(nameof(IGuardedService.RootOnlyAsync), rootDenied.Method);
+        Assert.Equal("root", rootDenied.Rule);
+        Assert.True(host.Logs.Contains(13, "tests.guarded"), "the refusals are logged like any other");
+        Assert.Equal(0, guarded.Activated);
+
+        // Nothing was bound to release, so the stop does not wait for anything.
+        await host.Host.StopAsync().WithPatience();
+        Assert.Equal(0, guarded.Released);
+    }
+
+    [Fact]
+    public async Task PerConnection_creates_an_instance_for_a_caller_who_may_call_one_method()
+    {
+        var guarded = new GuardedActivations();
+        await using var host = await TestHost.StartAsync(
+            endpoint: new InMemoryEndpoint { ClientCredentials = new PeerCredentials(100, AllowedUserId, AllowedUserId) },
+            services: (h, _) => h.AddService<IGuardedService>(guarded.Activate, ServiceLifetimeScope.PerConnection));
+        var connection = await host.ConnectAsync<IGuardedService>();
+
+        Assert.Equal(7, await connection.Proxy.GuardedAsync(7, CancellationToken.None));
+        // The instance exists, so the method it may not call is refused by the generated check.
+        await Patience.ThrowsAsync<AccessDeniedException>(() => connection.Proxy.RootOnlyAsync(1, CancellationToken.None).AsTask());
+        Assert.Equal(1, guarded.Activated);
+
+        await connection.DisposeAsync();
+        await Patience.UntilAsync(() => guarded.Released == 1, "the connection's instance was released");
+    }
+
     /// <summary>Creates <see cref="RuntimeService"/> instances, each with an owner that counts its release.</summary>
     private sealed class ActivationLog
     {
@@ -145,6 +220,45 @@ public sealed class ServiceActivationTests
                 return ValueTask.CompletedTask;
             }
         }
+    }
+
+    /// <summary>A uid the guarded contract allows (fake in-memory credentials; no test runs as it).</summary>
+    private const uint AllowedUserId = 4242;
+
+    /// <summary>A uid the guarded contract allows for no method.</summary>
+    private const uint RefusedUserId = 4343;
+
+    /// <summary>Creates <see cref="GuardedService"/> instances and counts their activations and releases.</summary>
+    private sealed class GuardedActivations
+    {
+        private int _activated;
+        private int _released;
+
+        public int Activated => Volatile.Read(ref _activated);
+
+        public int Released => Volatile.Read(ref _released);
+
+        public ServiceInstance<IGuardedService> Activate(ServiceCallContext context)
+        {
+            Interlocked.Increment(ref _activated);
+            return new ServiceInstance<IGuardedService>(new GuardedService(), new Release(this));
+        }
+
+        private sealed class Release(GuardedActivations log) : IAsyncDisposable
+        {
+            public ValueTask DisposeAsync()
+            {
+                Interlocked.Increment(ref log._released);
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
+
+    private sealed class GuardedService : IGuardedService
+    {
+        public ValueTask<int> GuardedAsync(int value, CancellationToken cancellationToken) => ValueTask.FromResult(value);
+
+        public ValueTask<int> RootOnlyAsync(int value, CancellationToken cancellationToken) => ValueTask.FromResult(value);
     }
 
     private sealed class Disposable : IAsyncDisposable

@@ -69,7 +69,10 @@ public readonly struct ServiceInstance<TContract> : IAsyncDisposable
     }
 }
 
-/// <summary>Serves a contract with a new instance for every call: activates, dispatches through the generated dispatcher, releases.</summary>
+/// <summary>
+/// Serves a contract with a new instance for every call: checks the caller, activates, dispatches through the generated
+/// dispatcher, releases.
+/// </summary>
 internal sealed class PerCallDispatcher<TContract>(ContractDescriptor<TContract> descriptor, ServiceActivator<TContract> activator) : ServiceDispatcher
     where TContract : class
 {
@@ -78,6 +81,9 @@ internal sealed class PerCallDispatcher<TContract>(ContractDescriptor<TContract>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask DispatchAsync(ServerCall serverCall)
     {
+        // Before activating: nothing of the implementation (not even its constructor) may run for a refused caller.
+        // The generated dispatcher checks again; that check is cheap and is the one a singleton relies on.
+        serverCall.Authorize(serverCall.Method.Policy);
         var instance = ServiceActivation.Activate(activator, serverCall.CallContext);
         try
         {
@@ -93,7 +99,8 @@ internal sealed class PerCallDispatcher<TContract>(ContractDescriptor<TContract>
 
 /// <summary>
 /// Serves a contract with one instance per connection: each connection gets the generated dispatcher over its own
-/// instance at the handshake, so its calls cost exactly what a singleton's do.
+/// instance at the handshake, so its calls cost exactly what a singleton's do. A caller who may call no method of the
+/// contract gets no instance, only a dispatcher that refuses each call.
 /// </summary>
 internal sealed class PerConnectionDispatcher<TContract>(ContractDescriptor<TContract> descriptor, ServiceActivator<TContract> activator) : ServiceDispatcher
     where TContract : class
@@ -102,6 +109,13 @@ internal sealed class PerConnectionDispatcher<TContract>(ContractDescriptor<TCon
 
     internal override ServiceDispatcher BindConnection(ServiceCallContext context, out IAsyncDisposable? release)
     {
+        // The caller's identity is fixed for the connection, so it is checked once here against every method.
+        if (!ServiceActivation.MayCallAny(descriptor, context))
+        {
+            release = null;
+            return new RefusingDispatcher(descriptor);
+        }
+
         var instance = ServiceActivation.Activate(activator, context);
         release = instance;
         return descriptor.CreateDispatcher(instance.Implementation);
@@ -111,9 +125,42 @@ internal sealed class PerConnectionDispatcher<TContract>(ContractDescriptor<TCon
         => throw new InvalidOperationException("A per-connection service is dispatched through the dispatcher bound to each connection.");
 }
 
+/// <summary>
+/// Serves a per-connection contract to a caller who may call none of its methods: each call fails the method's own
+/// check, with the same <see cref="AccessDeniedException"/> the generated dispatcher gives, and no instance exists.
+/// </summary>
+internal sealed class RefusingDispatcher(ContractDescriptor descriptor) : ServiceDispatcher
+{
+    public override ContractDescriptor Contract => descriptor;
+
+    public override ValueTask DispatchAsync(ServerCall serverCall)
+    {
+        serverCall.Authorize(serverCall.Method.Policy);
+
+        // Unreachable while the caller's identity and the policies stay what they were at the handshake.
+        throw new InvalidOperationException(
+            $"The call to '{serverCall.Method.Name}' was allowed on a connection whose caller was refused every method of '{descriptor.Name}' at the handshake; reconnect to be served.");
+    }
+}
+
 /// <summary>Runs activators the same way for both scopes.</summary>
 internal static class ServiceActivation
 {
+    /// <summary>Whether the connection's caller meets the policy of at least one method of <paramref name="contract"/>.</summary>
+    public static bool MayCallAny(ContractDescriptor contract, ServiceCallContext context)
+    {
+        var serviceUserId = Security.UnixAccounts.CurrentUserId;
+        foreach (var method in contract.Methods)
+        {
+            if (method.Policy.FindUnmetRule(context.Caller, serviceUserId) is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Calls <paramref name="activator"/> with <see cref="ServiceCallContext.Current"/> set to <paramref name="context"/>.</summary>
     public static ServiceInstance<TContract> Activate<TContract>(ServiceActivator<TContract> activator, ServiceCallContext context)
         where TContract : class
