@@ -1,10 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using ContractGen.CodeAnalysis;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace ContractGen.CodeFixes;
@@ -15,7 +14,7 @@ namespace ContractGen.CodeFixes;
 /// The numbers are deliberately tight starting points to edit, never a limit looser than the contract's default.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddBoundCodeFix)), Shared]
-public sealed class AddBoundCodeFix : CodeFixProvider
+public sealed class AddBoundCodeFix : AttributeCodeFixProvider
 {
     /// <summary>The equivalence key, stable across versions so that Fix All groups every occurrence.</summary>
     public const string EquivalenceKey = "ContractGen.AddBound";
@@ -24,41 +23,13 @@ public sealed class AddBoundCodeFix : CodeFixProvider
     private const string AttributeProperty = "Attribute";
     private const string LengthProperty = "Length";
 
-    private static readonly FixAllProvider FixAll = FixAllProvider.Create(async (context, document, diagnostics) =>
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var edits = root is null ? [] : diagnostics.Select(d => Edit(root, d)).OfType<AttributeEdit>().ToList();
-        return await AttributeEditing.AddAttributesAsync(document, edits, context.CancellationToken).ConfigureAwait(false);
-    });
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnboundedInput);
 
-    /// <summary>Fix All edits each document once, adding the <c>using</c> once (see <see cref="AttributeEditing.AddAttributesAsync"/>).</summary>
-    public override FixAllProvider GetFixAllProvider() => FixAll;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (Edit(root, diagnostic) is { } edit)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Add [{edit.QualifiedName.Split('.').Last()}({edit.Arguments})]",
-                        cancellationToken => AttributeEditing.AddAttributesAsync(context.Document, [edit], cancellationToken),
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
-    }
+    private protected override IEnumerable<AttributeFix> GetFixes(SyntaxNode root, Diagnostic diagnostic)
+        => Edit(root, diagnostic) is { } edit
+            ? [new AttributeFix($"Add [{edit.QualifiedName.Split('.').Last()}({edit.Arguments})]", EquivalenceKey, edit)]
+            : [];
 
     private static AttributeEdit? Edit(SyntaxNode root, Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(AttributeProperty, out var attribute) && attribute is "StringLength" or "MaxLength"

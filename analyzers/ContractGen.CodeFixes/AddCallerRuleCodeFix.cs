@@ -1,10 +1,8 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
-using System.Threading.Tasks;
 using ContractGen.CodeAnalysis;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -16,7 +14,7 @@ namespace ContractGen.CodeFixes;
 /// author writes.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddCallerRuleCodeFix)), Shared]
-public sealed class AddCallerRuleCodeFix : CodeFixProvider
+public sealed class AddCallerRuleCodeFix : AttributeCodeFixProvider
 {
     /// <summary>The equivalence key of <em>Allow any local user to call 'X'</em>.</summary>
     public const string AllowAnyLocalUserEquivalenceKey = "ContractGen.AddAllowAnyLocalUser";
@@ -27,52 +25,22 @@ public sealed class AddCallerRuleCodeFix : CodeFixProvider
     private const string AllowAnyLocalUser = "ContractGen.AllowAnyLocalUser";
     private const string RequireRoot = "ContractGen.RequireRoot";
 
-    private static readonly FixAllProvider FixAll = FixAllProvider.Create(async (context, document, diagnostics) =>
-    {
-        var attribute = context.CodeActionEquivalenceKey == RequireRootEquivalenceKey ? RequireRoot : AllowAnyLocalUser;
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var edits = root is null
-            ? []
-            : diagnostics.Select(d => AttributeEditing.FindDeclaration(root, d.Location)).OfType<MethodDeclarationSyntax>().Select(m => new AttributeEdit(m, attribute)).ToList();
-        return await AttributeEditing.AddAttributesAsync(document, edits, context.CancellationToken).ConfigureAwait(false);
-    });
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.MissingAuthorization);
 
-    /// <summary>Fix All edits each document once, adding the <c>using</c> once (see <see cref="AttributeEditing.AddAttributesAsync"/>).</summary>
-    public override FixAllProvider GetFixAllProvider() => FixAll;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override IEnumerable<AttributeFix> GetFixes(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+        // An inherited method is reported at the contract's name: there is no method here to annotate.
+        if (AttributeEditing.FindDeclaration(root, diagnostic.Location) is not MethodDeclarationSyntax method)
         {
-            return;
+            return [];
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            // An inherited method is reported at the contract's name: there is no method here to annotate.
-            if (AttributeEditing.FindDeclaration(root, diagnostic.Location) is not MethodDeclarationSyntax method)
-            {
-                continue;
-            }
-
-            var name = method.Identifier.ValueText;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Allow any local user to call '{name}'",
-                    cancellationToken => AttributeEditing.AddAttributesAsync(context.Document, [new AttributeEdit(method, AllowAnyLocalUser)], cancellationToken),
-                    AllowAnyLocalUserEquivalenceKey),
-                diagnostic);
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Allow only root to call '{name}'",
-                    cancellationToken => AttributeEditing.AddAttributesAsync(context.Document, [new AttributeEdit(method, RequireRoot)], cancellationToken),
-                    RequireRootEquivalenceKey),
-                diagnostic);
-        }
+        var name = method.Identifier.ValueText;
+        return
+        [
+            new AttributeFix($"Allow any local user to call '{name}'", AllowAnyLocalUserEquivalenceKey, new AttributeEdit(method, AllowAnyLocalUser)),
+            new AttributeFix($"Allow only root to call '{name}'", RequireRootEquivalenceKey, new AttributeEdit(method, RequireRoot)),
+        ];
     }
 }

@@ -1,10 +1,8 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
-using System.Threading.Tasks;
 using ContractGen.CodeAnalysis;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
 namespace ContractGen.CodeFixes;
@@ -16,48 +14,18 @@ namespace ContractGen.CodeFixes;
 /// <c>Root</c> for the author to add.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddSafePathCodeFix)), Shared]
-public sealed class AddSafePathCodeFix : CodeFixProvider
+public sealed class AddSafePathCodeFix : AttributeCodeFixProvider
 {
     /// <summary>The equivalence key, stable across versions so that Fix All groups every occurrence.</summary>
     public const string EquivalenceKey = "ContractGen.AddSafePath";
 
     private const string SafePath = "ContractGen.SafePath";
 
-    private static readonly FixAllProvider FixAll = FixAllProvider.Create(async (context, document, diagnostics) =>
-    {
-        var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var edits = root is null
-            ? []
-            : diagnostics.Select(d => AttributeEditing.FindDeclaration(root, d.Location)).OfType<SyntaxNode>().Select(n => new AttributeEdit(n, SafePath)).ToList();
-        return await AttributeEditing.AddAttributesAsync(document, edits, context.CancellationToken).ConfigureAwait(false);
-    });
-
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnsafePath);
 
-    /// <summary>Fix All edits each document once, adding the <c>using</c> once (see <see cref="AttributeEditing.AddAttributesAsync"/>).</summary>
-    public override FixAllProvider GetFixAllProvider() => FixAll;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (AttributeEditing.FindDeclaration(root, diagnostic.Location) is { } declaration)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Add [SafePath]",
-                        cancellationToken => AttributeEditing.AddAttributesAsync(context.Document, [new AttributeEdit(declaration, SafePath)], cancellationToken),
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
-    }
+    private protected override IEnumerable<AttributeFix> GetFixes(SyntaxNode root, Diagnostic diagnostic)
+        => AttributeEditing.FindDeclaration(root, diagnostic.Location) is { } declaration
+            ? [new AttributeFix("Add [SafePath]", EquivalenceKey, new AttributeEdit(declaration, SafePath))]
+            : [];
 }
