@@ -70,11 +70,23 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, TaskTypes tasks, IOperation? instance, string how)
     {
-        // proxy.GetAsync().ConfigureAwait(false).GetAwaiter().GetResult() and proxy.GetAsync().AsTask().Result block as well.
+        // proxy.GetAsync().ConfigureAwait(false).GetAwaiter().GetResult() and proxy.GetAsync().AsTask().Result block as well,
+        // and so does a wait on a local that holds such a task: 'var t = proxy.GetAsync(); t.Wait();'.
         var operation = Unwrap(instance);
-        while (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "AsTask" } wrapper && tasks.IsAwaitable(wrapper.TargetMethod.ContainingType))
+        while (true)
         {
-            operation = Unwrap(wrapper.Instance);
+            if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "AsTask" } wrapper && tasks.IsAwaitable(wrapper.TargetMethod.ContainingType))
+            {
+                operation = Unwrap(wrapper.Instance);
+            }
+            else if (operation is ILocalReferenceOperation local && SingleAssignment(local) is { } assigned)
+            {
+                operation = Unwrap(assigned);
+            }
+            else
+            {
+                break;
+            }
         }
 
         if (operation is IInvocationOperation call && tasks.IsServiceCall(call))
@@ -85,6 +97,35 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
                 call.TargetMethod.ContainingType.Name + "." + call.TargetMethod.Name,
                 how));
         }
+    }
+
+    /// <summary>
+    /// The value a local is initialized with, when that is the only value it is ever given in its method: a local that
+    /// is assigned again (or passed by reference) could hold any task by the time it is waited on.
+    /// </summary>
+    private static IOperation? SingleAssignment(ILocalReferenceOperation reference)
+    {
+        var body = reference.Parent;
+        while (body?.Parent is not null)
+        {
+            body = body.Parent;
+        }
+
+        IOperation? initializer = null;
+        foreach (var operation in body?.Descendants() ?? [])
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    initializer = declarator.GetVariableInitializer()?.Value;
+                    break;
+                case IAssignmentOperation { Target: ILocalReferenceOperation target } when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: ILocalReferenceOperation byRef } when SymbolEqualityComparer.Default.Equals(byRef.Local, reference.Local):
+                    return null;
+            }
+        }
+
+        return initializer;
     }
 
     private static IOperation? Unwrap(IOperation? operation)

@@ -56,6 +56,42 @@ public sealed class SyncOverAsyncTests
             Expected(5, "ClockProxy.NowAsync", ".Result"));
 
     [Fact]
+    public Task CGEN4001_blocking_on_a_local_that_holds_a_service_call()
+        => AnalyzerAsync<SyncOverAsyncAnalyzer>(Usings + Contract + """
+            public static class Caller
+            {
+                public static long Block(IClock clock)
+                {
+                    var pending = clock.NowAsync();
+                    var reset = clock.ResetAsync().ConfigureAwait(false);
+                    {|#0:reset.GetAwaiter().GetResult()|};
+                    return {|#1:pending.Result|};
+                }
+            }
+            """,
+            Expected(0, "IClock.ResetAsync", ".GetAwaiter().GetResult()"),
+            Expected(1, "IClock.NowAsync", ".Result"));
+
+    [Fact]
+    public Task CGEN4001_not_reported_for_a_local_assigned_again_or_awaited()
+        => AnalyzerAsync<SyncOverAsyncAnalyzer>(Usings + Contract + """
+            public static class Caller
+            {
+                public static async Task<long> ReassignedAsync(IClock clock, bool cached)
+                {
+                    var pending = clock.NowAsync();
+                    if (cached)
+                    {
+                        pending = Task.FromResult(0L);
+                    }
+
+                    var awaited = clock.NowAsync();
+                    return pending.Result + await awaited;
+                }
+            }
+            """);
+
+    [Fact]
     public Task CGEN4001_not_reported_for_awaits_local_tasks_or_default_implemented_methods()
         => AnalyzerAsync<SyncOverAsyncAnalyzer>(Usings + Contract + """
             public sealed class ClockService : IClock
