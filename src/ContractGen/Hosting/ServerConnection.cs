@@ -212,9 +212,11 @@ internal sealed class ServerConnection : IFrameHandler
         _executionContext = ExecutionContext.Capture();
         ServiceCallContext.Current = previous;
 
+        // Read before binding, so that a per-connection check at the handshake and every call's check see the same uid.
+        ServiceUserId = Security.UnixAccounts.CurrentUserId;
         try
         {
-            dispatcher = dispatcher.BindConnection(_context, out var instance);
+            dispatcher = dispatcher.BindConnection(_context, ServiceUserId, out var instance);
             if (instance is not null)
             {
                 _released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -229,7 +231,6 @@ internal sealed class ServerConnection : IFrameHandler
         }
 
         Channel.MaxOutgoingPayload = hello.MaxReplySize;
-        ServiceUserId = Security.UnixAccounts.CurrentUserId;
         _dispatcher = dispatcher;
         if (Channel.IsClosed)
         {

@@ -107,10 +107,10 @@ internal sealed class PerConnectionDispatcher<TContract>(ContractDescriptor<TCon
 {
     public override ContractDescriptor Contract => descriptor;
 
-    internal override ServiceDispatcher BindConnection(ServiceCallContext context, out IAsyncDisposable? release)
+    internal override ServiceDispatcher BindConnection(ServiceCallContext context, uint serviceUserId, out IAsyncDisposable? release)
     {
         // The caller's identity is fixed for the connection, so it is checked once here against every method.
-        if (!ServiceActivation.MayCallAny(descriptor, context))
+        if (!ServiceActivation.MayCallAny(descriptor, context, serviceUserId))
         {
             release = null;
             return new RefusingDispatcher(descriptor);
@@ -147,9 +147,8 @@ internal sealed class RefusingDispatcher(ContractDescriptor descriptor) : Servic
 internal static class ServiceActivation
 {
     /// <summary>Whether the connection's caller meets the policy of at least one method of <paramref name="contract"/>.</summary>
-    public static bool MayCallAny(ContractDescriptor contract, ServiceCallContext context)
+    public static bool MayCallAny(ContractDescriptor contract, ServiceCallContext context, uint serviceUserId)
     {
-        var serviceUserId = Security.UnixAccounts.CurrentUserId;
         foreach (var method in contract.Methods)
         {
             if (method.Policy.FindUnmetRule(context.Caller, serviceUserId) is null)

@@ -19,8 +19,9 @@ public abstract class ServiceDispatcher
     /// Called once per connection when its handshake is accepted: the dispatcher that serves that connection's calls,
     /// and what to release once the connection has closed and its last call has finished. A generated dispatcher
     /// serves every connection itself; a per-connection registration creates an instance here.
+    /// <paramref name="serviceUserId"/> is the service's uid as the connection's calls will see it ("same user" rules).
     /// </summary>
-    internal virtual ServiceDispatcher BindConnection(ServiceCallContext context, out IAsyncDisposable? release)
+    internal virtual ServiceDispatcher BindConnection(ServiceCallContext context, uint serviceUserId, out IAsyncDisposable? release)
     {
         release = null;
         return this;
