@@ -22,6 +22,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     private readonly Dictionary<uint, PendingCall> _calls = [];
     private readonly Dictionary<uint, StreamCall> _streams = [];
     private readonly PendingCallPool _pool = new();
+    private QuotaExceededException? _quotaRefusal;
     private readonly TaskCompletionSource<HelloAckMessage> _helloAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private FrameChannel? _channel;
     private HashSet<uint>? _supportedMethods;
@@ -579,6 +580,13 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                 {
                     _shutdownDetail = goAway.Detail;
                 }
+                else if (header.MethodId == (uint)GoAwayReason.QuotaExceeded)
+                {
+                    // Refused at accept for a quota of this user: the handshake fails with which one (call-id field).
+                    var quota = Enum.IsDefined((Quota)header.CallId) ? (Quota)header.CallId : Quota.Unknown;
+                    Volatile.Write(ref _quotaRefusal, new QuotaExceededException(quota, null, $"the connection to '{Contract.Name}'", goAway.Detail));
+                    _ = _channel!.CloseAsync(ConnectionCloseReason.QuotaExceeded, goAway.Detail);
+                }
                 else
                 {
                     _ = _channel!.CloseAsync(ConnectionCloseReason.RejectedByPeer, goAway.Detail);
@@ -594,7 +602,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 
     void IFrameHandler.OnClosed(ConnectionCloseReason reason, string detail, Exception? exception)
     {
-        _helloAck.TrySetException(new ServiceConnectionException(
+        _helloAck.TrySetException(Volatile.Read(ref _quotaRefusal) as Exception ?? new ServiceConnectionException(
             reason == ConnectionCloseReason.PeerClosed ? ConnectionCloseReason.HandshakeFailed : reason,
             $"The connection closed during the handshake for '{Contract.Name}': {detail}. The endpoint may not be a ContractGen service, or it refused this client.",
             exception));
@@ -711,6 +719,10 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         ErrorCode.BadRequest => new MessageRejectedException(method.Name, error.Message),
         ErrorCode.AccessDenied => new AccessDeniedException(method.Name, error.Message),
         ErrorCode.ValidationFailed when error.Details is [var path, var rule, var limit, var problem] => new ArgumentValidationException(path, rule, limit, problem),
+        ErrorCode.QuotaExceeded => new QuotaExceededException(
+            error.Details is [var quota, ..] && Enum.TryParse<Quota>(quota, out var parsed) && Enum.IsDefined(parsed) ? parsed : Quota.Unknown,
+            error.Details is [_, var limit, ..] && long.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null,
+            $"the call to '{method.Name}'", error.Message),
         ErrorCode.ShuttingDown => new ServiceConnectionException(ConnectionCloseReason.HostShuttingDown,
             $"The service for '{Contract.Name}' is shutting down and cancelled '{method.Name}' before it completed: {error.Message}"),
         _ => new RemoteFaultException(method.Name, error.TypeName, $"(unknown error code {(byte)error.Code}) {error.Message}", error.StackTrace),

@@ -45,6 +45,9 @@ public enum ConnectionCloseReason
 
     /// <summary>The other side sent nothing, not even a keepalive answer, for longer than the keepalive timeout (it hangs).</summary>
     PeerUnresponsive,
+
+    /// <summary>The service refused the connection because the client's user has used up one of its quotas.</summary>
+    QuotaExceeded,
 }
 
 /// <summary>
@@ -267,4 +270,39 @@ public sealed class CallTimeoutException : ContractGenException
 
     /// <summary>The deadline the call had.</summary>
     public TimeSpan Timeout { get; }
+}
+
+/// <summary>
+/// The service refused a connection or a call because the caller's user (its uid) has used up one of its quotas.
+/// Quotas keep one local user from taking a shared daemon away from the others; see <see cref="UserQuota"/>.
+/// A refused call leaves its connection open: retry once this user's other calls or connections have finished.
+/// </summary>
+public sealed class QuotaExceededException : ContractGenException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="quota">The quota that was reached.</param>
+    /// <param name="limit">The quota's limit, when the service said it.</param>
+    /// <param name="what">What was refused, e.g. <c>the connection to 'clock'</c>.</param>
+    /// <param name="detail">The service's own words.</param>
+    public QuotaExceededException(Quota quota, long? limit, string what, string detail)
+        : base($"The service refused {what}: this user's quota {quota}{(limit is { } l ? $" ({l.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "")} is used up ({detail}). "
+            + Advice(quota))
+    {
+        Quota = quota;
+        Limit = limit;
+    }
+
+    /// <summary>The quota that was reached.</summary>
+    public Quota Quota { get; }
+
+    /// <summary>The quota's limit as the service reported it; <see langword="null"/> when it did not say.</summary>
+    public long? Limit { get; }
+
+    private static string Advice(Quota quota) => quota switch
+    {
+        Quota.ConnectionsPerUser => "Close connections this user no longer needs (one connection carries many concurrent calls), or ask the service's administrator to raise ServiceHostOptions.DefaultUserQuota.",
+        Quota.CallsInFlightPerUser => "Wait for this user's calls in flight to finish before starting more, or ask the service's administrator to raise ServiceHostOptions.DefaultUserQuota.",
+        Quota.QueuedBytesPerUser => "This user's connections are not reading their replies fast enough; read (await) results before sending more calls.",
+        _ => "Retry later.",
+    };
 }

@@ -47,6 +47,12 @@ internal static partial class HostLog
     [LoggerMessage(15, LogLevel.Warning, "Connection {ConnectionId}: one-way call {Contract}.{Method} from {Caller} failed")]
     public static partial void OneWayFailed(this ILogger logger, long connectionId, string contract, string method, string caller, Exception exception);
 
+    [LoggerMessage(16, LogLevel.Warning, "Refused a connection from pid {Pid}, uid {Uid}: quota {Quota} ({Limit}) reached ({Unlogged} more refusals of this user not logged since the last)")]
+    public static partial void ConnectionQuotaExceeded(this ILogger logger, int? pid, uint uid, Quota quota, long limit, int unlogged);
+
+    [LoggerMessage(17, LogLevel.Warning, "Connection {ConnectionId}: refused {Contract}.{Method} for pid {Pid}, uid {Uid}: quota {Quota} ({Limit}) reached ({Unlogged} more refusals of this user not logged since the last)")]
+    public static partial void CallQuotaExceeded(this ILogger logger, long connectionId, string contract, string method, int? pid, uint uid, Quota quota, long limit, int unlogged);
+
     [LoggerMessage(12, LogLevel.Information, "Host stopped")]
     public static partial void Stopped(this ILogger logger);
 }

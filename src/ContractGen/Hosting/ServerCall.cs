@@ -139,11 +139,25 @@ public sealed class ServerCall : IThreadPoolWorkItem
         ArgumentNullException.ThrowIfNull(items);
         var token = CancellationToken;
         var credits = Credits;
-        var channel = _connection!.Channel;
+        var connection = _connection!;
+        var channel = connection.Channel;
         await foreach (var item in items.WithCancellation(token).ConfigureAwait(false))
         {
             // A slow client slows the producer here instead of letting items pile up in memory.
-            await credits.WaitAsync(token).ConfigureAwait(false);
+            if (!credits.Wait(0))
+            {
+                // Waiting on the client now, not on this host: not counted toward the connection's calls in flight.
+                connection.OnStreamParked();
+                try
+                {
+                    await credits.WaitAsync(token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    connection.OnStreamUnparked();
+                }
+            }
+
             await channel.SendAsync<TItem, TItemCodec>(FrameKind.StreamItem, CallId, MethodId, item).ConfigureAwait(false);
         }
 

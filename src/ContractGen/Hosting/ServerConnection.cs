@@ -7,7 +7,7 @@ namespace ContractGen;
 
 /// <summary>The service side of one client connection: handshake, call bookkeeping, errors back to the client.</summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The handshake timer is disposed when the handshake completes or the connection closes.")]
-internal sealed class ServerConnection : IFrameHandler
+internal sealed class ServerConnection : IFrameHandler, IReadGate
 {
     private readonly ServiceHost _host;
     private readonly Dictionary<uint, ServerCall> _calls = [];
@@ -21,12 +21,34 @@ internal sealed class ServerConnection : IFrameHandler
     private TaskCompletionSource? _released;
     private int _queuedCalls;
 
-    public ServerConnection(ServiceHost host, ITransport transport, long id)
+    // Calls that count toward MaxCallsInFlightPerConnection: those running, less streams parked on the client's credits.
+    private int _busyCalls;
+    private readonly int _maxBusyCalls;
+
+    public ServerConnection(ServiceHost host, ITransport transport, long id, UserAccount? account = null)
     {
         _host = host;
         Id = id;
-        Channel = new FrameChannel(transport, this, host.Options.MaxFrameSize);
+        Account = account;
+        _maxBusyCalls = host.Options.MaxCallsInFlightPerConnection;
+        Channel = new FrameChannel(transport, this, host.Options.MaxFrameSize, this, host.Options.MaxQueuedBytesPerConnection);
     }
+
+    /// <summary>The account of the client's user this connection is charged to; <see langword="null"/> when its user is not counted.</summary>
+    public UserAccount? Account { get; }
+
+    bool IReadGate.AtCallLimit => Volatile.Read(ref _busyCalls) >= _maxBusyCalls;
+
+    void IReadGate.OnQueuedBytesChanged(long delta)
+    {
+        // Under the channel's send lock, and only until OnClosed detaches the bytes left (see there).
+        if (Account is { } account && !_accountClosed)
+        {
+            account.AddQueuedBytes(delta);
+        }
+    }
+
+    private bool _accountClosed;
 
     public long Id { get; }
 
@@ -279,6 +301,14 @@ internal sealed class ServerConnection : IFrameHandler
             return;
         }
 
+        // The user's quotas, before anything is decoded or queued: a refused call costs one small error frame.
+        if (Account?.TryStartCall() is { } refused)
+        {
+            payload.Return();
+            RefuseCall(header, method, refused);
+            return;
+        }
+
         var options = (FrameOptions)header.Flags;
         uint deadline = 0;
         if ((options & FrameOptions.HasDeadline) != 0)
@@ -286,6 +316,7 @@ internal sealed class ServerConnection : IFrameHandler
             if (payload.Length < sizeof(uint))
             {
                 payload.Return();
+                Account?.EndCall();
                 throw new MalformedMessageException("a request flagged with a deadline is too short to carry one");
             }
 
@@ -300,6 +331,7 @@ internal sealed class ServerConnection : IFrameHandler
             {
                 call.Reset();
                 _host.ReturnCall(call);
+                Account?.EndCall();
                 SendError(header.CallId, header.MethodId, new ErrorMessage(ErrorCode.ShuttingDown, string.Empty, "the host is stopping", null));
                 return;
             }
@@ -308,9 +340,13 @@ internal sealed class ServerConnection : IFrameHandler
             {
                 call.Reset();
                 _host.ReturnCall(call);
+                Account?.EndCall();
                 throw new MalformedMessageException($"the client reused call id {header.CallId} while that call was still in flight");
             }
         }
+
+        // Counted before the call can finish; the read loop checks it before it parses the next frame.
+        Interlocked.Increment(ref _busyCalls);
 
         // One-way calls start on the read loop, so they start in the order they were sent.
         if (_host.Options.InlineDispatch || call.IsOneWay)
@@ -334,6 +370,43 @@ internal sealed class ServerConnection : IFrameHandler
     /// <summary>A call queued by <see cref="OnRequest"/> has started on the thread pool.</summary>
     internal void OnQueuedCallStarted() => Interlocked.Decrement(ref _queuedCalls);
 
+    /// <summary>
+    /// A stream has used its credits and waits for the client to grant more: it waits on the client, not on this host,
+    /// so it stops counting toward the per-connection bound. Otherwise a client with as many open streams as the bound
+    /// would never have its credit frames read. The user's quota still counts it.
+    /// </summary>
+    internal void OnStreamParked()
+    {
+        Interlocked.Decrement(ref _busyCalls);
+        Channel.ResumeReading();
+    }
+
+    /// <summary>A parked stream got its credits and produces again.</summary>
+    internal void OnStreamUnparked() => Interlocked.Increment(ref _busyCalls);
+
+    /// <summary>Refuses a call that a quota of the client's user does not allow; the connection stays open.</summary>
+    private void RefuseCall(in FrameHeader header, MethodDescriptor method, Quota quota)
+    {
+        var account = Account!;
+        var limit = account.LimitOf(quota);
+        var detail = quota == Quota.QueuedBytesPerUser
+            ? $"uid {account.UserId} has {account.QueuedBytes} reply bytes waiting to be read; the limit is {limit}"
+            : $"uid {account.UserId} has {account.CallsInFlight} calls in flight; the limit is {limit}";
+        if (account.ShouldLogRefusal(out var unlogged))
+        {
+            Logger.CallQuotaExceeded(Id, _dispatcher!.Contract.Name, method.Name, Caller?.ProcessId, account.UserId, quota, limit, unlogged);
+        }
+
+        if ((header.Flags & (byte)FrameOptions.OneWay) != 0)
+        {
+            // A one-way call gets no answer, not even this one: the log is where it shows.
+            return;
+        }
+
+        SendError(header.CallId, header.MethodId, new ErrorMessage(ErrorCode.QuotaExceeded, string.Empty, detail, null,
+            [quota.ToString(), limit.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+    }
+
     /// <summary>Called by a call when its dispatcher task has finished, successfully or not.</summary>
     internal void CompleteCall(ServerCall call, Exception? failure)
     {
@@ -351,6 +424,11 @@ internal sealed class ServerConnection : IFrameHandler
 
         call.Reset();
         _host.ReturnCall(call);
+        Account?.EndCall();
+
+        // A full fence, then the read loop's pause is read: see FrameChannel.ResumeReading.
+        Interlocked.Decrement(ref _busyCalls);
+        Channel.ResumeReading();
         if (drained)
         {
             _drained.TrySetResult();
@@ -441,11 +519,34 @@ internal sealed class ServerConnection : IFrameHandler
         }
 
         _handshakeTimeout.Dispose();
+        CloseAccount();
 
         // The client cannot receive results any more: let the work stop early.
         CancelAllCalls();
         ReleaseWhenDrained();
         _host.OnConnectionClosed(this);
+    }
+
+    /// <summary>
+    /// Gives back to the user's account this connection and the bytes it still had queued (they are dropped with the
+    /// connection). Its calls still running keep their own charge until they end.
+    /// </summary>
+    private void CloseAccount()
+    {
+        if (Account is not { } account)
+        {
+            return;
+        }
+
+        long left;
+        lock (Channel.SendLock)
+        {
+            _accountClosed = true;
+            left = Channel.QueuedBytesUnlocked;
+        }
+
+        account.AddQueuedBytes(-left);
+        account.CloseConnection();
     }
 
     /// <summary>

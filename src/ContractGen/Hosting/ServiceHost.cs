@@ -32,6 +32,8 @@ public sealed partial class ServiceHost : IAsyncDisposable
     // outlive its client); a stop waits for them as for the rest.
     private readonly ConcurrentDictionary<long, Task> _releasing = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly UserAccounting _accounting = new();
+    private int _refusing;
     private ITransportListener? _listener;
     private Task? _acceptLoop;
     private long _nextConnectionId;
@@ -55,6 +57,9 @@ public sealed partial class ServiceHost : IAsyncDisposable
 
     /// <summary>How many client connections are open.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>The per-user accounting table (for tests: it must empty when the users go).</summary>
+    internal UserAccounting Accounting => _accounting;
 
     /// <summary>Completes when the host has stopped.</summary>
     public Task Completion => _completion.Task;
@@ -269,11 +274,57 @@ public sealed partial class ServiceHost : IAsyncDisposable
                 continue;
             }
 
-            var connection = new ServerConnection(this, transport, Interlocked.Increment(ref _nextConnectionId));
+            // The user's own connection quota, from the kernel's word on the peer, before any handshake work.
+            UserAccount? account = null;
+            if (transport.PeerCredentials is { } peer && QuotaFor(peer.UserId) is { IsUnlimited: false } quota
+                && !_accounting.TryOpenConnection(peer.UserId, quota, out account))
+            {
+                if (account.ShouldLogRefusal(out var unlogged))
+                {
+                    Logger.ConnectionQuotaExceeded(peer.ProcessId, peer.UserId, Quota.ConnectionsPerUser, quota.MaxConnections, unlogged);
+                }
+
+                RefuseForQuota(transport, Quota.ConnectionsPerUser,
+                    $"uid {peer.UserId} has {account.Connections} connections open; the limit is {quota.MaxConnections}");
+                continue;
+            }
+
+            var connection = new ServerConnection(this, transport, Interlocked.Increment(ref _nextConnectionId), account);
             _connections[connection.Id] = connection;
             OnConnectionCountChanged();
             connection.Start();
         }
+    }
+
+    /// <summary>The quota of a client user: its own entry, else root's or the service user's, else the default.</summary>
+    private UserQuota QuotaFor(uint userId)
+        => Options.UserQuotas.TryGetValue(userId, out var own) ? own
+            : userId == 0 ? Options.RootUserQuota
+            : userId == Security.UnixAccounts.CurrentUserId ? Options.ServiceUserQuota
+            : Options.DefaultUserQuota;
+
+    // Refused connections wait this long at most for the client's handshake before they close (see RefuseForQuota).
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
+
+    // More refusals than this lingering at once are closed without waiting, so refusing costs bounded descriptors.
+    private const int MaxLingeringRefusals = 64;
+
+    /// <summary>
+    /// Tells a refused client why (GoAway QuotaExceeded, the quota in the call-id field), then closes. The connection
+    /// stays open until the client's handshake has arrived (or briefly), because closing a socket whose peer then
+    /// writes makes that write fail, and the client would see a broken pipe instead of the reason.
+    /// </summary>
+    private void RefuseForQuota(ITransport transport, Quota quota, string detail)
+    {
+        if (Interlocked.Increment(ref _refusing) > MaxLingeringRefusals)
+        {
+            Interlocked.Decrement(ref _refusing);
+            _ = transport.DisposeAsync().AsTask();
+            return;
+        }
+
+        var refusal = new QuotaRefusal(transport, () => Interlocked.Decrement(ref _refusing));
+        refusal.Start(quota, detail, RefusalLinger);
     }
 
     /// <summary>Anyone may connect only when every contract served is a system daemon's; anything else is private to this user.</summary>

@@ -11,8 +11,49 @@ public sealed class ServiceHostOptions
     /// </summary>
     public int MaxFrameSize { get; set; } = ProtocolConstants.DefaultMaxFrameSize;
 
-    /// <summary>How many connections may be open at once; further clients are refused at accept. Default: 1024.</summary>
+    /// <summary>
+    /// How many connections may be open at once, from all users together; further clients are refused at accept.
+    /// Each user is also held to <see cref="UserQuota.MaxConnections"/> of its quota, so that one user cannot take them
+    /// all. Default: 1024.
+    /// </summary>
     public int MaxConnections { get; set; } = 1024;
+
+    /// <summary>
+    /// How many calls one connection may have running at once. At the bound the host stops reading that connection
+    /// (its further requests wait in the socket, and a client that keeps sending blocks) until a call finishes; other
+    /// connections are not slowed. A stream waiting for its client's credits does not count. Default: 64.
+    /// </summary>
+    public int MaxCallsInFlightPerConnection { get; set; } = 64;
+
+    /// <summary>
+    /// How many reply bytes may wait in the host for one connection's client to read them. Above it the host stops
+    /// reading that connection until half of them have left, so a client that sends calls and never reads the replies
+    /// cannot grow the host. A single reply larger than the bound is still sent whole. While reading is stopped
+    /// for this reason, a client that reads nothing at all for <see cref="KeepAliveTimeout"/> is closed as
+    /// unresponsive; one that reads slowly is not. Default: 4 MiB.
+    /// </summary>
+    public long MaxQueuedBytesPerConnection { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The per-user (uid) quota of every client user that has none in <see cref="UserQuotas"/>, other than root and the
+    /// service's own user. Default: <see cref="UserQuota.Default"/> (64 connections, 256 calls in flight, 64 MiB queued).
+    /// </summary>
+    public UserQuota DefaultUserQuota { get; set; } = UserQuota.Default;
+
+    /// <summary>
+    /// The quota of root's (uid 0) connections. Root can stop or trace the daemon anyway, and administration tools
+    /// should not be the ones refused. Default: <see cref="UserQuota.Unlimited"/>.
+    /// </summary>
+    public UserQuota RootUserQuota { get; set; } = UserQuota.Unlimited;
+
+    /// <summary>
+    /// The quota of clients that run as the service's own user (the daemon's helpers and tools, or an agent's only
+    /// user). Default: <see cref="UserQuota.Unlimited"/>.
+    /// </summary>
+    public UserQuota ServiceUserQuota { get; set; } = UserQuota.Unlimited;
+
+    /// <summary>Quotas for particular uids; they win over <see cref="DefaultUserQuota"/>, <see cref="RootUserQuota"/> and <see cref="ServiceUserQuota"/>.</summary>
+    public IDictionary<uint, UserQuota> UserQuotas { get; } = new Dictionary<uint, UserQuota>();
 
     /// <summary>How long a new connection may take to send its handshake before it is closed. Default: 10 seconds.</summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -78,6 +119,28 @@ public sealed class ServiceHostOptions
         if (MaxConnections < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConnections), MaxConnections, "MaxConnections must be positive.");
+        }
+
+        if (MaxCallsInFlightPerConnection < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxCallsInFlightPerConnection), MaxCallsInFlightPerConnection, "MaxCallsInFlightPerConnection must be positive.");
+        }
+
+        if (MaxQueuedBytesPerConnection < 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxQueuedBytesPerConnection), MaxQueuedBytesPerConnection, "MaxQueuedBytesPerConnection must be at least 1024 bytes.");
+        }
+
+        ArgumentNullException.ThrowIfNull(DefaultUserQuota, nameof(DefaultUserQuota));
+        ArgumentNullException.ThrowIfNull(RootUserQuota, nameof(RootUserQuota));
+        ArgumentNullException.ThrowIfNull(ServiceUserQuota, nameof(ServiceUserQuota));
+        DefaultUserQuota.Validate(nameof(DefaultUserQuota));
+        RootUserQuota.Validate(nameof(RootUserQuota));
+        ServiceUserQuota.Validate(nameof(ServiceUserQuota));
+        foreach (var (uid, quota) in UserQuotas)
+        {
+            ArgumentNullException.ThrowIfNull(quota, $"{nameof(UserQuotas)}[{uid}]");
+            quota.Validate($"{nameof(UserQuotas)}[{uid}]");
         }
 
         if (HandshakeTimeout <= TimeSpan.Zero)

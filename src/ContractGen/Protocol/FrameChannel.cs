@@ -24,6 +24,32 @@ internal interface IFrameHandler
     void OnClosed(ConnectionCloseReason reason, string detail, Exception? exception);
 }
 
+/// <summary>What makes a service-side channel stop reading its peer for a while (backpressure).</summary>
+internal interface IReadGate
+{
+    /// <summary>
+    /// Whether the owner has as many calls of this peer running as it allows: the read loop then stops parsing frames
+    /// until <see cref="FrameChannel.ResumeReading"/>. Read after the channel has published that it is pausing.
+    /// </summary>
+    bool AtCallLimit { get; }
+
+    /// <summary>Bytes were queued to the peer (positive) or left or were dropped (negative); called under the send lock.</summary>
+    void OnQueuedBytesChanged(long delta);
+}
+
+/// <summary>Why a channel's read loop is not reading.</summary>
+internal enum ReadPause
+{
+    /// <summary>It reads.</summary>
+    None = 0,
+
+    /// <summary>Its owner runs as many of the peer's calls as it allows; the peer is waiting on this side.</summary>
+    CallsInFlight = 1,
+
+    /// <summary>The peer is not reading what this side sent; this side waits on the peer.</summary>
+    QueuedBytes = 2,
+}
+
 /// <summary>
 /// Frames over one transport, shared by the client and the service side: a read loop that parses and bounds frames,
 /// and a write path that serializes each frame straight into a shared outgoing buffer.
@@ -45,6 +71,10 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
     // From this size a payload that arrived whole is handed over with its receive buffer rather than copied out of it.
     private const int HandOverSize = 4 * 1024;
 
+    // Sends go out in pieces of at most this size, so that a peer reading slowly is seen making progress (keepalive
+    // while reading is paused on it) and a large queue drains, and wakes the read loop, step by step.
+    private const int SendSliceSize = 64 * 1024;
+
     private readonly ITransport _transport;
     private readonly IFrameHandler _handler;
     private readonly Lock _sendLock = new();
@@ -61,14 +91,55 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceivedTicks = Environment.TickCount64;
     private long _lastSentTicks = Environment.TickCount64;
+    private long _lastSendProgressTicks = Environment.TickCount64;
     private Timer? _keepAlive;
 
+    // Backpressure: bytes serialized and not yet handed to the transport (under the send lock), and the read loop's
+    // pause. Reading is only ever paused by the read loop itself, and resumed through _resume.
+    private readonly IReadGate? _gate;
+    private readonly long _maxQueuedBytes;
+    private long _queuedBytes;
+    private int _pause;
+    private TaskCompletionSource? _resume;
+
     public FrameChannel(ITransport transport, IFrameHandler handler, int maxIncomingPayload)
+        : this(transport, handler, maxIncomingPayload, null, 0)
+    {
+    }
+
+    /// <summary>
+    /// A channel whose read loop stops reading while <paramref name="gate"/> is at its call limit or more than
+    /// <paramref name="maxQueuedBytes"/> bytes wait to be sent (0: no bound).
+    /// </summary>
+    public FrameChannel(ITransport transport, IFrameHandler handler, int maxIncomingPayload, IReadGate? gate, long maxQueuedBytes)
     {
         _transport = transport;
         _handler = handler;
         MaxIncomingPayload = maxIncomingPayload;
+        _gate = gate;
+        _maxQueuedBytes = maxQueuedBytes;
     }
+
+    /// <summary>The lock that guards the outgoing queue; <see cref="IReadGate.OnQueuedBytesChanged"/> runs under it.</summary>
+    internal Lock SendLock => _sendLock;
+
+    /// <summary><see cref="QueuedBytes"/> for a caller that holds <see cref="SendLock"/>.</summary>
+    internal long QueuedBytesUnlocked => _queuedBytes;
+
+    /// <summary>Bytes serialized for the peer that have not left yet.</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return _queuedBytes;
+            }
+        }
+    }
+
+    /// <summary>Why the read loop is not reading right now, if it is not.</summary>
+    public ReadPause Pause => (ReadPause)Volatile.Read(ref _pause);
 
     /// <summary>The largest payload this side accepts; larger frames close the connection before any allocation.</summary>
     public int MaxIncomingPayload { get; }
@@ -121,7 +192,21 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
 
         var now = Environment.TickCount64;
         var (pingInterval, timeout) = _keepAliveSettings;
-        var silent = TimeSpan.FromMilliseconds(now - Volatile.Read(ref _lastReceivedTicks));
+        var lastHeard = Volatile.Read(ref _lastReceivedTicks);
+        switch (Pause)
+        {
+            case ReadPause.CallsInFlight:
+                // This side is not listening because its own calls are busy: the peer's silence proves nothing.
+                lastHeard = now;
+                break;
+            case ReadPause.QueuedBytes:
+                // This side is not listening because the peer does not read: the peer is alive as long as it takes
+                // some of what is sent to it.
+                lastHeard = Math.Max(lastHeard, Volatile.Read(ref _lastSendProgressTicks));
+                break;
+        }
+
+        var silent = TimeSpan.FromMilliseconds(now - lastHeard);
         if (timeout != Timeout.InfiniteTimeSpan && silent > timeout)
         {
             _ = CloseAsync(ConnectionCloseReason.PeerUnresponsive, $"nothing arrived from the peer for {silent.TotalSeconds:F1} s (keepalive timeout {timeout.TotalSeconds:F1} s)");
@@ -214,6 +299,9 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
 
             new FrameHeader((uint)payloadLength, kind, (byte)flags, callId, methodId).Write(buffer.WrittenSpan[start..]);
             _lastSentTicks = Environment.TickCount64;
+            var frameLength = FrameHeader.Size + payloadLength;
+            _queuedBytes += frameLength;
+            _gate?.OnQueuedBytesChanged(frameLength);
             if (_flushing || _corkedThread == Environment.CurrentManagedThreadId)
             {
                 return ValueTask.CompletedTask;
@@ -382,18 +470,30 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
                 _spare = null;
             }
 
+            var sent = toSend.WrittenCount;
             try
             {
-                await _transport.SendAsync(toSend.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
+                var memory = toSend.WrittenMemory;
+                while (!memory.IsEmpty)
+                {
+                    var slice = memory[..Math.Min(memory.Length, SendSliceSize)];
+                    await _transport.SendAsync(slice, CancellationToken.None).ConfigureAwait(false);
+                    Volatile.Write(ref _lastSendProgressTicks, Environment.TickCount64);
+                    memory = memory[slice.Length..];
+                }
             }
             catch (Exception ex)
             {
                 toSend.Reset();
+                TaskCompletionSource? failedResume;
                 lock (_sendLock)
                 {
                     _spare = toSend;
+                    failedResume = Dequeued(sent);
                     EndFlushing();
                 }
+
+                failedResume?.TrySetResult();
 
                 MarkClosed(ConnectionCloseReason.TransportError, "sending failed: " + ex.Message, ex);
                 _transport.Abort();
@@ -401,10 +501,116 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
             }
 
             toSend.Reset();
+            TaskCompletionSource? resume;
             lock (_sendLock)
             {
                 _spare = toSend;
+                resume = Dequeued(sent);
             }
+
+            resume?.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Counts <paramref name="count"/> bytes as gone (under the send lock) and returns the read loop's wake-up if it
+    /// paused on queued bytes and the queue is now down to half the bound (so it does not stop and start per frame).
+    /// </summary>
+    private TaskCompletionSource? Dequeued(int count)
+    {
+        _queuedBytes -= count;
+        _gate?.OnQueuedBytesChanged(-count);
+        if (_resume is { } resume && _queuedBytes <= _maxQueuedBytes / 2)
+        {
+            _resume = null;
+            return resume;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Wakes the read loop if it paused because its owner was at the call limit (a call finished). Cheap when it is
+    /// not paused: callers have just changed what <see cref="IReadGate.AtCallLimit"/> reads, with a full fence, and the
+    /// read loop publishes its pause with a full fence before it reads that count, so one of the two sees the other.
+    /// </summary>
+    public void ResumeReading()
+    {
+        if (Volatile.Read(ref _pause) != (int)ReadPause.CallsInFlight)
+        {
+            return;
+        }
+
+        TaskCompletionSource? resume;
+        lock (_sendLock)
+        {
+            resume = _resume;
+            _resume = null;
+        }
+
+        resume?.TrySetResult();
+    }
+
+    /// <summary>Whether the read loop must stop reading before the next frame (checked without the lock, rechecked under it).</summary>
+    private bool MustPause()
+        => _gate is not null && ((_maxQueuedBytes > 0 && Volatile.Read(ref _queuedBytes) > _maxQueuedBytes) || _gate.AtCallLimit);
+
+    /// <summary>
+    /// Stops reading until the owner's calls and the queue to the peer are back under their bounds. Nothing more of the
+    /// peer's is parsed meanwhile: its frames wait in the socket, the kernel's buffer fills, and a peer that keeps
+    /// sending blocks in its own send. Only this connection waits.
+    /// </summary>
+    private async ValueTask PauseReadingAsync()
+    {
+        // What the read loop itself wrote (inline replies) must leave first, or it would wait on its own frames.
+        _handler.OnBatchHandled();
+        await UncorkAsync().ConfigureAwait(false);
+        var paused = false;
+        while (true)
+        {
+            Task wait;
+            lock (_sendLock)
+            {
+                if (_sendClosed)
+                {
+                    Volatile.Write(ref _pause, (int)ReadPause.None);
+                    return;
+                }
+
+                var reason = ReadPause.None;
+                var byteBound = paused && Pause == ReadPause.QueuedBytes ? _maxQueuedBytes / 2 : _maxQueuedBytes;
+                if (_maxQueuedBytes > 0 && _queuedBytes > byteBound)
+                {
+                    reason = ReadPause.QueuedBytes;
+                }
+                else
+                {
+                    // Published before the call count is read (see ResumeReading).
+                    Interlocked.Exchange(ref _pause, (int)ReadPause.CallsInFlight);
+                    if (_gate!.AtCallLimit)
+                    {
+                        reason = ReadPause.CallsInFlight;
+                    }
+                }
+
+                Volatile.Write(ref _pause, (int)reason);
+                if (reason == ReadPause.None)
+                {
+                    _resume = null;
+                    break;
+                }
+
+                wait = (_resume ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            paused = true;
+            await wait.ConfigureAwait(false);
+        }
+
+        if (paused)
+        {
+            // The silence while this side was not listening is not the peer's.
+            Volatile.Write(ref _lastReceivedTicks, Environment.TickCount64);
         }
     }
 
@@ -416,6 +622,15 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
         {
             while (true)
             {
+                if (MustPause())
+                {
+                    await PauseReadingAsync().ConfigureAwait(false);
+                    if (IsClosed)
+                    {
+                        return;
+                    }
+                }
+
                 while (end - start < FrameHeader.Size)
                 {
                     if (start > 0)
@@ -567,10 +782,16 @@ internal sealed class FrameChannel : IAsyncDisposable, IThreadPoolWorkItem
         _closeReason = reason;
         _closeDetail = detail;
         _closeException = exception;
+        TaskCompletionSource? resume;
         lock (_sendLock)
         {
             _sendClosed = true;
+            resume = _resume;
+            _resume = null;
         }
+
+        // A read loop paused on backpressure ends now.
+        resume?.TrySetResult();
 
         _handler.OnClosed(reason, detail, exception);
     }

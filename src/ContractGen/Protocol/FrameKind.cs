@@ -81,6 +81,12 @@ public enum ErrorCode : byte
 
     /// <summary>An argument broke a constraint of the contract; the implementation did not run.</summary>
     ValidationFailed = 6,
+
+    /// <summary>
+    /// The caller's user has used up one of its quotas (calls in flight or queued reply bytes); the implementation did not
+    /// run and the connection stays open. <c>Details</c> holds the quota's name and its limit.
+    /// </summary>
+    QuotaExceeded = 7,
 }
 
 /// <summary>Why a peer is ending the connection, carried in the method-id field of a <see cref="FrameKind.GoAway"/> frame.</summary>
@@ -91,4 +97,10 @@ internal enum GoAwayReason : uint
 
     /// <summary>The sender received a frame that breaks the protocol and is closing the connection.</summary>
     ProtocolViolation = 2,
+
+    /// <summary>
+    /// The service refused the connection: the client's user has as many connections open as its quota allows. The
+    /// header's call-id field carries the <see cref="Quota"/> that was reached.
+    /// </summary>
+    QuotaExceeded = 3,
 }
