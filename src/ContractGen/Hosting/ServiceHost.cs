@@ -58,8 +58,16 @@ public sealed partial class ServiceHost : IAsyncDisposable
     /// <summary>How many client connections are open.</summary>
     public int ConnectionCount => _connections.Count;
 
-    /// <summary>The per-user accounting table (for tests: it must empty when the users go).</summary>
-    internal UserAccounting Accounting => _accounting;
+    /// <summary>
+    /// How many client users the host is counting against their quotas now: those with a connection open or a call
+    /// running. Users with <see cref="UserQuota.Unlimited"/> are not counted. The table forgets a user as soon as it
+    /// holds nothing, so this never exceeds the users actually present.
+    /// </summary>
+    public int CountedUserCount => _accounting.Count;
+
+    /// <summary>What <paramref name="userId"/> holds in this host now, or <see langword="null"/> when it holds nothing (or is not counted).</summary>
+    public UserUsage? GetUserUsage(uint userId)
+        => _accounting.Find(userId) is { } account ? new UserUsage(account.Connections, account.CallsInFlight, account.QueuedBytes) : null;
 
     /// <summary>Completes when the host has stopped.</summary>
     public Task Completion => _completion.Task;

@@ -51,3 +51,9 @@ public sealed record UserQuota(int MaxConnections, int MaxCallsInFlight, long Ma
         }
     }
 }
+
+/// <summary>What one client user holds in a host at a moment (see <see cref="ServiceHost.GetUserUsage(uint)"/>).</summary>
+/// <param name="Connections">Connections open.</param>
+/// <param name="CallsInFlight">Calls running, including those of connections that have closed meanwhile.</param>
+/// <param name="QueuedBytes">Reply bytes waiting for the user's connections to read them.</param>
+public readonly record struct UserUsage(int Connections, int CallsInFlight, long QueuedBytes);
