@@ -16,12 +16,29 @@ if (args.FirstOrDefault() == "call")
     return await TestClient.RunAsync(args);
 }
 
+// Hostile clients for the resource tests, run as another user:
+//   hold --socket PATH --connections N          → one line per connection ("ok" or "error TYPE: MESSAGE"), then holds them until stdin closes
+//   flood --socket PATH --connections N --requests K --size B → handshakes, prints "flooding", sends K EchoBytes calls per connection and never reads
+if (args.FirstOrDefault() is "hold" or "flood")
+{
+    return await HostileClient.RunAsync(args);
+}
+
 var socket = args[Array.IndexOf(args, "--socket") + 1];
 var shutdownTimeoutIndex = Array.IndexOf(args, "--shutdown-timeout-ms");
 var shutdownTimeout = shutdownTimeoutIndex >= 0 ? TimeSpan.FromMilliseconds(int.Parse(args[shutdownTimeoutIndex + 1], System.Globalization.CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10);
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-await using var host = new ServiceHost(new ServiceHostOptions { ShutdownTimeout = shutdownTimeout, MaxFrameSize = 256 * 1024 }, loggerFactory);
+var hostOptions = new ServiceHostOptions { ShutdownTimeout = shutdownTimeout, MaxFrameSize = 256 * 1024 };
+var quotaIndex = Array.IndexOf(args, "--user-quota");
+if (quotaIndex >= 0)
+{
+    // connections,calls,bytes for every user but root and this service's own.
+    var parts = args[quotaIndex + 1].Split(',').Select(p => long.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    hostOptions.DefaultUserQuota = new UserQuota((int)parts[0], (int)parts[1], parts[2]);
+}
+
+await using var host = new ServiceHost(hostOptions, loggerFactory);
 host.AddService<IAllTypes>(new AllTypes());
 host.AddService<IBehaviour>(new Behaviour());
 host.AddService<IPrivileged>(new Privileged());
@@ -328,5 +345,100 @@ internal sealed class Streams : IStreams
     {
         var cancelled = _cancelled.GetOrAdd(key, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         return await Task.WhenAny(cancelled.Task, Task.Delay(TimeSpan.FromSeconds(10))) == cancelled.Task;
+    }
+}
+
+/// <summary>Clients that misbehave on purpose, so that a test can run them as another uid.</summary>
+internal static class HostileClient
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+        var socket = Arg("--socket", "");
+        var count = int.Parse(Arg("--connections", "1"), System.Globalization.CultureInfo.InvariantCulture);
+        var held = new List<IAsyncDisposable>();
+        if (args[0] == "hold")
+        {
+            for (var i = 0; i < count; i++)
+            {
+                try
+                {
+                    var connection = await ServiceConnection.ConnectAsync<IPrivileged>(ServiceEndpoint.UnixSocket(socket));
+                    await connection.Proxy.WhoCalls();
+                    held.Add(connection);
+                    Console.WriteLine("ok");
+                }
+                catch (ContractGenException ex)
+                {
+                    Console.WriteLine($"error {ex.GetType().Name}: {ex.Message}");
+                }
+            }
+        }
+        else
+        {
+            var requests = int.Parse(Arg("--requests", "1000"), System.Globalization.CultureInfo.InvariantCulture);
+            var size = int.Parse(Arg("--size", "16384"), System.Globalization.CultureInfo.InvariantCulture);
+            var sockets = new List<System.Net.Sockets.Socket>();
+            for (var i = 0; i < count; i++)
+            {
+                var raw = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await raw.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+                await using var connection = new RawHandshake(raw);
+                await connection.HelloAsync(AllTypesContract.Name);
+                sockets.Add(raw);
+            }
+
+            // EchoBytes(byte[size]): a reply as large as the request, for requests the client will never read.
+            var frame = new byte[ContractGen.Protocol.FrameHeader.Size + 4 + size];
+            BitConverter.TryWriteBytes(frame.AsSpan(ContractGen.Protocol.FrameHeader.Size), size);
+            Console.WriteLine("flooding");
+            _ = Task.WhenAll(sockets.Select(async raw =>
+            {
+                for (var id = 1u; id <= requests; id++)
+                {
+                    new ContractGen.Protocol.FrameHeader((uint)(4 + size), ContractGen.Protocol.FrameKind.Request, 0, id, AllTypesContract.MethodIds.EchoBytes).Write(frame);
+                    await raw.SendAsync(frame);
+                }
+            }));
+        }
+
+        // Until the test lets go.
+        await Console.In.ReadToEndAsync();
+        foreach (var connection in held)
+        {
+            await connection.DisposeAsync();
+        }
+
+        return 0;
+    }
+
+    /// <summary>Sends a Hello and reads frames up to the HelloAck, without a client library.</summary>
+    private sealed class RawHandshake(System.Net.Sockets.Socket socket) : IAsyncDisposable
+    {
+        public async Task HelloAsync(string contract)
+        {
+            var hello = new System.Buffers.ArrayBufferWriter<byte>();
+            var writer = new MemoryPack.MemoryPackWriter<System.Buffers.ArrayBufferWriter<byte>>(ref hello, MemoryPack.MemoryPackWriterOptionalStatePool.Rent(null));
+            writer.WriteUnmanaged(ContractGen.Protocol.ProtocolConstants.Magic);
+            writer.WriteUnmanaged(ContractGen.Protocol.ProtocolConstants.Version);
+            writer.WriteString(contract);
+            writer.WriteUnmanaged(0UL);
+            writer.WriteUnmanagedArray(Array.Empty<uint>());
+            writer.WriteUnmanaged(1024 * 1024);
+            writer.Flush();
+            var frame = new byte[ContractGen.Protocol.FrameHeader.Size + hello.WrittenCount];
+            new ContractGen.Protocol.FrameHeader((uint)hello.WrittenCount, ContractGen.Protocol.FrameKind.Hello, 0, 0, 0).Write(frame);
+            hello.WrittenSpan.CopyTo(frame.AsSpan(ContractGen.Protocol.FrameHeader.Size));
+            await socket.SendAsync(frame);
+            var header = new byte[ContractGen.Protocol.FrameHeader.Size];
+            await socket.ReceiveAsync(header);
+            var payload = new byte[ContractGen.Protocol.FrameHeader.Read(header).PayloadLength];
+            for (var read = 0; read < payload.Length;)
+            {
+                read += await socket.ReceiveAsync(payload.AsMemory(read));
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -10,8 +10,8 @@ namespace ContractGen.EndToEnd.Tests;
 /// </summary>
 public sealed class IdentityTests(SharedServiceFixture fixture) : IClassFixture<SharedServiceFixture>
 {
-    private const string PlainUser = "cgen-e2e-user";
-    private const string AdminUser = "cgen-e2e-admin";
+    internal const string PlainUser = "cgen-e2e-user";
+    internal const string AdminUser = "cgen-e2e-admin";
     private const string AdminGroup = "cgen-e2e-admins";
 
     [SkippableFact]
@@ -62,7 +62,7 @@ public sealed class IdentityTests(SharedServiceFixture fixture) : IClassFixture<
         Assert.Equal("ok 0", await RunClientAsync(null, service.AgentSocketPath, "Agent.WhoCalls"));
     }
 
-    private static void SkipUnlessRoot()
+    internal static void SkipUnlessRoot()
         => Skip.IfNot(Environment.UserName == "root" && OperatingSystem.IsLinux(),
             "needs root on Linux to create test users (useradd) and run clients as them (setpriv)");
 
@@ -98,7 +98,7 @@ public sealed class IdentityTests(SharedServiceFixture fixture) : IClassFixture<
     }
 
     /// <summary>Creates the test users and group once per machine (idempotent).</summary>
-    private static class TestUsers
+    internal static class TestUsers
     {
         private static readonly Lock Gate = new();
         private static bool s_created;

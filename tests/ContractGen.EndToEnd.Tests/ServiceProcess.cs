@@ -42,7 +42,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string AgentSocketPath => Path.Combine(_directory, "agent.sock");
 
-    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null, bool agentSocketOpen = false)
+    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null, bool agentSocketOpen = false, string[]? extraArguments = null)
     {
         var directory = Directory.CreateTempSubdirectory("cgen-e2e-").FullName;
 
@@ -64,6 +64,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (agentSocketOpen)
         {
             info.ArgumentList.Add("--agent-socket-open");
+        }
+
+        foreach (var arg in extraArguments ?? [])
+        {
+            info.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the test service.");
@@ -116,6 +121,20 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
         kill?.WaitForExit();
+    }
+
+    /// <summary>The service's resident memory now, from /proc (kB → bytes).</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("/proc did not report VmRSS for the service.");
     }
 
     public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
