@@ -27,6 +27,33 @@ public sealed class StreamTests(SharedServiceFixture fixture) : IClassFixture<Sh
     }
 
     [Fact]
+    public async Task More_open_streams_than_the_connections_call_bound_all_keep_flowing()
+    {
+        // 80 streams on one connection, over the host's bound of 64 calls in flight per connection. Each needs credits
+        // from the client to go on past its first window; a stream waiting for credits must not count toward the bound,
+        // or the host would stop reading the very credit frames the streams wait for.
+        var enumerators = Enumerable.Range(0, 80).Select(i => Proxy.Endless($"many-{i}-{Guid.NewGuid():N}").GetAsyncEnumerator()).ToList();
+        try
+        {
+            for (var round = 0; round < 3 * ProtocolConstants.StreamWindow; round++)
+            {
+                foreach (var enumerator in enumerators)
+                {
+                    Assert.True(await enumerator.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+                    Assert.Equal(round, enumerator.Current);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var enumerator in enumerators)
+            {
+                await enumerator.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_slow_consumer_holds_the_producer_back()
     {
         var key = Guid.NewGuid().ToString("N");
