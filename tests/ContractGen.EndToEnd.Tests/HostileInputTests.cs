@@ -35,6 +35,29 @@ public sealed class HostileInputTests(SharedServiceFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_62_byte_hello_of_issue_11_closes_that_connection_and_the_daemon_lives()
+    {
+        // A Hello whose contract-name string header is int.MinValue: MemoryPack 1.21.4 computed utf8Length + 4 unchecked,
+        // passed its bounds check and read far outside the payload (AccessViolationException, the daemon gone).
+        var frame = Convert.FromHexString(
+            "2e000000" + "01" + "00" + "0000" + "00000000" + "00000000"
+            + "4347454e" + "0100" + "00000080" + "00000000" + string.Concat(Enumerable.Repeat("78", 32)));
+        Assert.Equal(62, frame.Length);
+        using var rogue = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await rogue.ConnectAsync(new UnixDomainSocketEndPoint(fixture.Service.SocketPath));
+
+        await rogue.SendAsync(frame);
+
+        var goAway = await ReadFrameAsync(rogue);
+        Assert.Equal(FrameKind.GoAway, goAway.Header.Kind);
+        Assert.Equal(2u, goAway.Header.MethodId); // ProtocolViolation
+        Assert.True(await ReadsToEndAsync(rogue));
+        Assert.False(fixture.Service.HasExited);
+        await using var fresh = await ServiceConnection.ConnectAsync<IValidated>(fixture.Service.Endpoint);
+        Assert.Equal(3, await fresh.Proxy.Unbounded("abc", [], []));
+    }
+
+    [Fact]
     public async Task A_collection_length_beyond_the_payload_is_refused_before_allocating()
     {
         using var rogue = await HandshakeAsync(ValidatedContract.Name);
