@@ -21,6 +21,9 @@ public static class ProtocolConstants
     public const int MaxHandshakeSize = 64 * 1024;
 }
 
+// Every control-frame reader below reads strings and arrays with WireFormat's strict readers only: these frames arrive
+// before (or without) any authentication, and MemoryPack's own readers do not check every length.
+
 /// <summary>What the client says first: who it is speaking as, and the exact shape it was compiled against.</summary>
 internal readonly record struct HelloMessage(ushort Version, string ContractName, ulong Fingerprint, uint[] MethodIds, int MaxReplySize)
     : IPayloadCodec<HelloMessage>
@@ -43,9 +46,9 @@ internal readonly record struct HelloMessage(ushort Version, string ContractName
         }
 
         var version = reader.ReadUnmanaged<ushort>();
-        var name = reader.ReadString() ?? throw new MalformedMessageException("The handshake names no contract.");
+        var name = WireFormat.ReadString(ref reader) ?? throw new MalformedMessageException("The handshake names no contract.");
         var fingerprint = reader.ReadUnmanaged<ulong>();
-        var methods = reader.ReadUnmanagedArray<uint>() ?? [];
+        var methods = WireFormat.ReadUnmanagedArray<uint>(ref reader);
         var maxReplySize = reader.ReadUnmanaged<int>();
         if (maxReplySize < 1024)
         {
@@ -99,11 +102,11 @@ internal readonly record struct HelloAckMessage(
         return new HelloAckMessage(
             status,
             reader.ReadUnmanaged<ushort>(),
-            reader.ReadString() ?? string.Empty,
+            WireFormat.ReadString(ref reader) ?? string.Empty,
             reader.ReadUnmanaged<ulong>(),
-            reader.ReadUnmanagedArray<uint>() ?? [],
+            WireFormat.ReadUnmanagedArray<uint>(ref reader),
             reader.ReadUnmanaged<int>(),
-            reader.ReadString() ?? string.Empty);
+            WireFormat.ReadString(ref reader) ?? string.Empty);
     }
 }
 
@@ -123,10 +126,14 @@ internal readonly record struct ErrorMessage(ErrorCode Code, string TypeName, st
 
     public static ErrorMessage Read(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload) => new(
         reader.ReadUnmanaged<ErrorCode>(),
-        reader.ReadString() ?? string.Empty,
-        reader.ReadString() ?? string.Empty,
-        reader.ReadString(),
-        reader.ReadValue<string[]>());
+        WireFormat.ReadString(ref reader) ?? string.Empty,
+        WireFormat.ReadString(ref reader) ?? string.Empty,
+        WireFormat.ReadString(ref reader),
+        ReadDetails(ref reader));
+
+    // Details are written as string[] (validation failures, quotas); a null element would be no detail at all.
+    private static string[]? ReadDetails(ref MemoryPackReader reader)
+        => WireFormat.ReadStringArray(ref reader) is { } details ? Array.ConvertAll(details, d => d ?? string.Empty) : null;
 }
 
 /// <summary>The payload of a <see cref="FrameKind.GoAway"/> frame: a human-readable reason (the code travels in the header).</summary>
@@ -136,5 +143,5 @@ internal readonly record struct GoAwayMessage(string Detail) : IPayloadCodec<GoA
         => writer.WriteString(value.Detail);
 
     public static GoAwayMessage Read(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload)
-        => new(reader.ReadString() ?? string.Empty);
+        => new(WireFormat.ReadString(ref reader) ?? string.Empty);
 }

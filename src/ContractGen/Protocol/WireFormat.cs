@@ -31,45 +31,64 @@ public static class WireFormat
         => reader.ReadUnmanagedArray<byte>() ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>
-    /// Reads a string strictly: only MemoryPack's UTF-8 form (what every ContractGen writer sends), and only valid
-    /// UTF-8. MemoryPack's own reader would accept UTF-16 with lone surrogates, or replace invalid UTF-8 silently.
+    /// Reads a string strictly, by <see cref="WireScanner"/>'s string rule: only MemoryPack's UTF-8 form (what every
+    /// ContractGen writer sends), only valid UTF-8, with the UTF-16 length it states, every length checked against the
+    /// bytes that remain. MemoryPack's own reader would accept UTF-16 with lone surrogates, replace invalid UTF-8
+    /// silently, and (1.21.4) let a byte count near <see cref="int.MaxValue"/> wrap past its bounds check.
     /// </summary>
-    /// <exception cref="MalformedMessageException">The string is not valid UTF-8, or not in the UTF-8 form.</exception>
+    /// <exception cref="MalformedMessageException">The string breaks the rule.</exception>
     public static string? ReadString(ref MemoryPackReader reader)
     {
-        var header = reader.ReadUnmanaged<int>();
-        if (header == -1)
+        var size = WireScanner.MeasureString(RemainingSpan(ref reader), out var byteCount);
+        string? value = byteCount switch
         {
+            -1 => null,
+            0 => string.Empty,
+            _ => System.Text.Encoding.UTF8.GetString(RemainingSpan(ref reader).Slice(8, byteCount)),
+        };
+        reader.Advance(size);
+        return value;
+    }
+
+    /// <summary>Reads a collection of fixed-size values strictly: the count checked against the bytes that remain, null read as empty.</summary>
+    /// <exception cref="MalformedMessageException">The count is negative (other than null) or larger than the bytes that remain.</exception>
+    internal static T[] ReadUnmanagedArray<T>(ref MemoryPackReader reader)
+        where T : unmanaged
+    {
+        var scanner = new WireScanner(RemainingSpan(ref reader));
+        scanner.UnmanagedArray(System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        var proven = scanner.Consumed;
+        var value = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(RemainingSpan(ref reader).Slice(4, proven - 4)).ToArray();
+        reader.Advance(proven);
+        return value;
+    }
+
+    /// <summary>Reads a <c>string[]</c> strictly (null stays null): the count checked before anything is allocated, each element by the string rule.</summary>
+    /// <exception cref="MalformedMessageException">The array or one of its strings breaks the rules.</exception>
+    internal static string?[]? ReadStringArray(ref MemoryPackReader reader)
+    {
+        var scanner = new WireScanner(RemainingSpan(ref reader));
+        if (!scanner.TryCollection(out var count, minElementSize: 4))
+        {
+            reader.Advance(4);
             return null;
         }
 
-        if (header == 0)
-        {
-            return string.Empty;
-        }
-
-        if (header > 0)
-        {
-            throw new MalformedMessageException("A string arrived in UTF-16 form; ContractGen peers send UTF-8 only.");
-        }
-
-        // UTF-8 form: ~byteCount, then the UTF-16 length (a hint), then the bytes.
-        var byteCount = ~header;
-        if (reader.Remaining < 4L + byteCount)
-        {
-            throw new MalformedMessageException($"A string claims {byteCount} bytes but only {reader.Remaining} remain.");
-        }
-
         reader.Advance(4);
-        var bytes = System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(ref reader.GetSpanReference(byteCount), byteCount);
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        var value = new string?[count];
+        for (var i = 0; i < value.Length; i++)
         {
-            throw new MalformedMessageException("A string is not valid UTF-8.");
+            value[i] = ReadString(ref reader);
         }
 
-        var value = System.Text.Encoding.UTF8.GetString(bytes);
-        reader.Advance(byteCount);
         return value;
+    }
+
+    /// <summary>The bytes <paramref name="reader"/> has not read yet (ContractGen's readers always read one contiguous span).</summary>
+    private static ReadOnlySpan<byte> RemainingSpan(ref MemoryPackReader reader)
+    {
+        reader.GetRemainingSource(out var span, out _);
+        return span;
     }
 
     /// <summary>Reads a <see cref="bool"/>, refusing any byte other than 0 or 1 (another value would be a corrupt <see cref="bool"/>).</summary>
