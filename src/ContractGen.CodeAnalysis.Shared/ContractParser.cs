@@ -56,6 +56,7 @@ internal static class ContractParser
             options.MaxCollectionLength ?? DefaultMaxCollectionLength,
             options.MaxByteLength ?? DefaultMaxByteLength);
         var registrations = new List<FormatterRegistration>();
+        var shapes = new WireShapes();
         var methods = new List<MethodModel>();
         foreach (var iface in new[] { contract }.Concat(contract.AllInterfaces))
         {
@@ -70,7 +71,7 @@ internal static class ContractParser
                 switch (member)
                 {
                     case IMethodSymbol { MethodKind: MethodKind.Ordinary, IsAbstract: true } method:
-                        if (ParseMethod(method, iface, known, context, validation, registrations, problems) is { } methodModel)
+                        if (ParseMethod(method, iface, known, context, validation, registrations, shapes, problems) is { } methodModel)
                         {
                             var methodRule = Authorization.ReadRule(method, known, out var methodOpen);
                             methods.Add(methodModel with { Policy = Authorization.GetPolicy(contractRule, contractOpen, methodRule, methodOpen, context) });
@@ -109,7 +110,8 @@ internal static class ContractParser
             new EquatableArray<MethodModel>(methods),
             new EquatableArray<FormatterRegistration>(DistinctRegistrations(registrations)),
             new EquatableArray<TypeValidatorModel>(validation.TypeValidators),
-            SymbolFacts.IsObsolete(contract));
+            SymbolFacts.IsObsolete(contract),
+            new EquatableArray<ShapeDefinition>(shapes.Definitions));
         return new ContractParseResult(ObsoleteContexts.Propagate(model), problems);
     }
 
@@ -117,7 +119,7 @@ internal static class ContractParser
     public static ulong ComputeFingerprint(string wireName, IEnumerable<MethodModel> methods)
         => Fnv.Hash64(wireName + "\n" + string.Join("\n", methods.Select(m => m.Signature).OrderBy(s => s, System.StringComparer.Ordinal)));
 
-    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, int context, ValidationParser validation, List<FormatterRegistration> registrations, List<ContractProblem> problems)
+    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol declaringInterface, KnownTypes known, int context, ValidationParser validation, List<FormatterRegistration> registrations, WireShapes shapes, List<ContractProblem> problems)
     {
         var location = method.Locations.FirstOrDefault();
         var problemCount = problems.Count;
@@ -172,6 +174,10 @@ internal static class ContractParser
             {
                 problems.Add(TransferProblems.Create(problem!, $"the result of '{method.Name}'", GetReturnTypeLocation(method) ?? location));
             }
+            else
+            {
+                result = result with { Shape = shapes.ForValue(resultType, null, "result") };
+            }
         }
 
         var parameters = new List<ParameterModel>();
@@ -215,7 +221,8 @@ internal static class ContractParser
                 continue;
             }
 
-            parameters.Add(new ParameterModel(parameter.Name, wireType, validation.ForParameter(parameter)));
+            var check = validation.ForParameter(parameter);
+            parameters.Add(new ParameterModel(parameter.Name, wireType with { Shape = shapes.ForValue(parameter.Type, check, parameter.Name) }, check));
         }
 
         var isOneWay = method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, known.OneWayAttribute));

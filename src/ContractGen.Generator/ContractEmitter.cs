@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
@@ -58,6 +60,12 @@ internal static class ContractEmitter
         foreach (var _ in model.ContainingTypes)
         {
             w.Close();
+        }
+
+        if (ScannerEmitter.HasDefinitions(model) && model.Methods.Any(m => ScannerEmitter.Scans(model, CodecValues(m))))
+        {
+            w.Line();
+            ScannerEmitter.EmitDefinitions(w, model, GeneratedCodeAttribute);
         }
 
         foreach (var method in model.Methods)
@@ -431,7 +439,9 @@ internal static class ContractEmitter
 
         w.Close();
         w.Line();
+        var scans = ScannerEmitter.Scans(model, method.Parameters.Select(p => p.Type));
         w.Open($"public static {name} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
+        EmitScanCall(w, model, scans, method.Parameters.Select(p => p.Type));
         foreach (var parameter in method.Parameters)
         {
             w.Line($"var {CSharp.Identifier(parameter.Name)} = {ReadExpression(parameter.Type, parameter.Name, service: true)};");
@@ -439,7 +449,30 @@ internal static class ContractEmitter
 
         w.Line($"return new {name}({string.Join(", ", method.Parameters.Select(p => CSharp.Identifier(p.Name)))});");
         w.Close();
+        if (scans)
+        {
+            w.Line();
+            ScannerEmitter.EmitCodecScan(w, model, method.Parameters.Select(p => (p.Name, p.Type)));
+        }
+
         w.Close();
+    }
+
+    /// <summary>The values a method's codecs carry: its arguments, and its result.</summary>
+    private static IEnumerable<WireTypeModel> CodecValues(MethodModel method)
+        => method.Parameters.Select(p => p.Type).Concat(method.Result is { } result ? new[] { result } : Array.Empty<WireTypeModel>());
+
+    private static void EmitScanCall(SourceWriter w, ContractModel model, bool scans, IEnumerable<WireTypeModel> values)
+    {
+        if (scans)
+        {
+            w.Line("// Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.");
+            w.Line("__Scan(__payload.Span[__reader.Consumed..]);");
+        }
+        else if (ScannerEmitter.IsUnscannable(model, values))
+        {
+            w.Line("// Not scanned: a layout here is one the scanner cannot prove (CGEN3008), so MemoryPack decodes it unguarded.");
+        }
     }
 
     private static void EmitResultCodec(SourceWriter w, ContractModel model, MethodModel method, WireTypeModel result)
@@ -453,8 +486,23 @@ internal static class ContractEmitter
         w.Line(WriteStatement(result, "__value"));
         w.Close();
         w.Line();
-        w.Line($"public static {result.TypeName} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
-        w.Line($"    => {ReadExpression(result, "result", service: false)};");
+        var values = new[] { result };
+        if (ScannerEmitter.Scans(model, values))
+        {
+            w.Open($"public static {result.TypeName} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
+            EmitScanCall(w, model, scans: true, values);
+            w.Line($"return {ReadExpression(result, "result", service: false)};");
+            w.Close();
+            w.Line();
+            ScannerEmitter.EmitCodecScan(w, model, new[] { ("result", result) });
+        }
+        else
+        {
+            w.Line($"public static {result.TypeName} Read(ref {Reader} __reader, global::System.ReadOnlyMemory<byte> __payload)");
+            EmitScanCall(w, model, scans: false, values);
+            w.Line($"    => {ReadExpression(result, "result", service: false)};");
+        }
+
         w.Close();
     }
 

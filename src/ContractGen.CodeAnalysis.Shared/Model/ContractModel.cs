@@ -13,6 +13,7 @@ namespace ContractGen.CodeAnalysis;
 /// <param name="Methods">The contract's methods, its own first, then inherited ones.</param>
 /// <param name="FormatterRegistrations">Formatter registrations that make serialization AOT-safe (see <see cref="FormatterRegistration"/>).</param>
 /// <param name="IsObsolete">Whether the interface or a containing type is <c>[Obsolete]</c>: the generated types are marked obsolete too.</param>
+/// <param name="Shapes">The wire layouts of the objects and unions the contract transfers, which the generated scanner proves.</param>
 internal sealed record ContractModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -26,7 +27,8 @@ internal sealed record ContractModel(
     EquatableArray<MethodModel> Methods,
     EquatableArray<FormatterRegistration> FormatterRegistrations,
     EquatableArray<TypeValidatorModel> TypeValidators = default,
-    bool IsObsolete = false);
+    bool IsObsolete = false,
+    EquatableArray<ShapeDefinition> Shapes = default);
 
 /// <summary>A type that contains the contract interface; generated types are nested in it too.</summary>
 internal sealed record ContainingTypeModel(string Keyword, string Name);
@@ -115,7 +117,8 @@ internal enum WireKind
 /// <param name="Kind">How it is encoded.</param>
 /// <param name="IsNullable">Whether null is an allowed value (a non-nullable reference read as null is a malformed message).</param>
 /// <param name="IsValueType">Whether the type is a struct (a <c>[MemoryPackable]</c> struct reads back as a value, never null).</param>
-internal sealed record WireTypeModel(string TypeName, WireKind Kind, bool IsNullable, bool IsValueType = false);
+/// <param name="Shape">Its wire layout, which the generated scanner proves before MemoryPack decodes it.</param>
+internal sealed record WireTypeModel(string TypeName, WireKind Kind, bool IsNullable, bool IsValueType = false, ShapeModel? Shape = null);
 
 /// <summary>A formatter that generated code registers with MemoryPack before first use.</summary>
 /// <param name="TypeName">For a packable type, the type; otherwise the formatter type to instantiate.</param>

@@ -382,7 +382,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             WireFormat.EnsureConsumed(ref reader);
             return result;
         }
-        catch (Exception ex) when (ex is MemoryPackSerializationException or MalformedMessageException)
+        catch (Exception ex) when (ex is MalformedMessageException || WireFormat.IsDecodeFailure(ex))
         {
             throw new MalformedMessageException(
                 $"The result of '{method.Name}' could not be decoded: {ex.Message} The service probably runs a contract whose result type has another shape.", ex);
@@ -706,7 +706,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             var reader = new MemoryPackReader(payload.Memory.Span, state);
             return T.Read(ref reader, payload.Memory);
         }
-        catch (MemoryPackSerializationException ex)
+        catch (Exception ex) when (WireFormat.IsDecodeFailure(ex))
         {
             throw new MalformedMessageException($"The service sent a {what} that could not be decoded: {ex.Message}", ex);
         }

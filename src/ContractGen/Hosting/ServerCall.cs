@@ -115,7 +115,7 @@ public sealed class ServerCall : IThreadPoolWorkItem
             WireFormat.EnsureConsumed(ref reader);
             return arguments;
         }
-        catch (MemoryPackSerializationException ex)
+        catch (Exception ex) when (WireFormat.IsDecodeFailure(ex))
         {
             throw new MalformedMessageException($"The arguments of '{Method.Name}' could not be decoded: {ex.Message}", ex);
         }

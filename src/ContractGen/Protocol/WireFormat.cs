@@ -103,6 +103,15 @@ public static class WireFormat
         };
     }
 
+    /// <summary>
+    /// Whether <paramref name="exception"/>, thrown while decoding a peer's payload, means the payload was malformed. After
+    /// the scan, MemoryPack can still refuse what the scan does not model (a duplicate dictionary key makes
+    /// <c>Dictionary.Add</c> throw <see cref="ArgumentException"/>): the sender's fault, not the receiver's.
+    /// ContractGen's own exceptions (a malformed payload, a bound the scan checked) keep their type.
+    /// </summary>
+    internal static bool IsDecodeFailure(Exception exception)
+        => exception is not (ContractGenException or OutOfMemoryException or OperationCanceledException);
+
     internal static void EnsureConsumed(ref MemoryPackReader reader)
     {
         if (reader.Remaining != 0)

@@ -88,63 +88,68 @@ public ref struct WireScanner
         }
     }
 
-    /// <summary>Passes over a string: null, empty, or MemoryPack's UTF-8 form holding valid UTF-8 whose UTF-16 length is the one it states.</summary>
-    public void Utf8String()
+    /// <summary>Passes over a <c>bool?</c>, which MemoryPack writes as the raw struct: a flag byte and a value byte, each 0 or 1.</summary>
+    public void NullableBoolean()
+    {
+        var raw = Take(2, "a nullable boolean");
+        if (raw[0] > 1 || raw[1] > 1)
+        {
+            throw new MalformedMessageException($"A nullable boolean was encoded as {raw[0]}, {raw[1]}; only 0 and 1 are valid.");
+        }
+    }
+
+    /// <summary>
+    /// Passes over a string: null (unless <paramref name="allowNull"/> is false), empty, or MemoryPack's UTF-8 form
+    /// holding valid UTF-8 whose UTF-16 length is the one it states.
+    /// </summary>
+    public void Utf8String(bool allowNull = true)
     {
         // Not charged to the element budget: a string's bytes become at most as many chars, nothing is amplified.
-        _position += MeasureString(_payload[_position..], out _);
+        _position += MeasureString(_payload[_position..], out var utf8Count);
+        if (utf8Count < 0 && !allowNull)
+        {
+            throw new MalformedMessageException("A dictionary key was null.");
+        }
     }
 
     /// <summary>
     /// Reads a collection header: <see langword="false"/> for null; otherwise the element count, after proving that
-    /// <paramref name="count"/> × <paramref name="minElementSize"/> bytes remain, that it is within
-    /// <paramref name="maxCount"/> (a bound the contract declares) and within the payload's element budget.
+    /// <paramref name="count"/> × <paramref name="minElementSize"/> bytes remain and that the payload's element budget
+    /// holds them, so whatever decodes the collection next allocates only what the bytes can fill.
     /// </summary>
-    public bool TryCollection(out int count, int minElementSize, int maxCount = int.MaxValue)
-        => TryCount(out count, minElementSize, maxCount, charge: true);
+    public bool TryCollection(out int count, int minElementSize)
+        => TryCount(out count, minElementSize, charge: true);
 
-    /// <summary>Passes over a collection of fixed-size elements written as one raw block (<c>byte[]</c>, <c>int[]</c>, <c>List&lt;Guid&gt;</c>...).</summary>
-    public void UnmanagedArray(int elementSize, int maxCount = int.MaxValue)
+    /// <summary>
+    /// Passes over a collection of fixed-size elements written as one raw block (<c>byte[]</c>, <c>int[]</c>,
+    /// <c>List&lt;Guid&gt;</c>...); returns its count, or -1 for null.
+    /// </summary>
+    public int UnmanagedArray(int elementSize)
     {
         // A raw block is copied, not built element by element: it is bounded by its bytes, not charged to the budget.
-        if (TryCount(out var count, elementSize, maxCount, charge: false))
+        if (!TryCount(out var count, elementSize, charge: false))
         {
-            // TryCount proved count × elementSize ≤ Remaining, so the product fits in an int.
-            Take(count * elementSize, "a block of fixed-size elements");
+            return -1;
         }
+
+        // TryCount proved count × elementSize ≤ Remaining, so the product fits in an int.
+        Take(count * elementSize, "a block of fixed-size elements");
+        return count;
     }
 
-    private bool TryCount(out int count, int minElementSize, int maxCount, bool charge)
+    /// <summary>
+    /// Reads the header of a <see cref="Nullable{T}"/> of a struct with references: <see langword="false"/> for null,
+    /// <see langword="true"/> when the value (one member) follows.
+    /// </summary>
+    public bool TryNullable()
     {
-        var header = BinaryPrimitives.ReadInt32LittleEndian(Take(4, "a collection header"));
-        if (header == NullCollection)
+        var header = Take(1, "a nullable header")[0];
+        return header switch
         {
-            count = 0;
-            return false;
-        }
-
-        if (header < 0)
-        {
-            throw new MalformedMessageException($"A collection claims {header} elements; only -1 (null) and counts from 0 are valid.");
-        }
-
-        if (header > maxCount)
-        {
-            throw new MalformedMessageException($"A collection claims {header} elements; the contract allows at most {maxCount}.");
-        }
-
-        if ((long)header * Math.Max(minElementSize, 1) > Remaining)
-        {
-            throw new MalformedMessageException($"A collection claims {header} elements but only {Remaining} bytes remain.");
-        }
-
-        if (charge)
-        {
-            Charge(header);
-        }
-
-        count = header;
-        return true;
+            NullObject => false,
+            1 => true,
+            _ => throw new MalformedMessageException($"A nullable value's header was {header}; only 1 and 255 (null) are valid."),
+        };
     }
 
     /// <summary>
@@ -287,5 +292,33 @@ public ref struct WireScanner
         {
             throw new MalformedMessageException("The payload holds more elements than one message may.");
         }
+    }
+
+    private bool TryCount(out int count, int minElementSize, bool charge)
+    {
+        var header = BinaryPrimitives.ReadInt32LittleEndian(Take(4, "a collection header"));
+        if (header == NullCollection)
+        {
+            count = 0;
+            return false;
+        }
+
+        if (header < 0)
+        {
+            throw new MalformedMessageException($"A collection claims {header} elements; only -1 (null) and counts from 0 are valid.");
+        }
+
+        if ((long)header * Math.Max(minElementSize, 1) > Remaining)
+        {
+            throw new MalformedMessageException($"A collection claims {header} elements but only {Remaining} bytes remain.");
+        }
+
+        if (charge)
+        {
+            Charge(header);
+        }
+
+        count = header;
+        return true;
     }
 }

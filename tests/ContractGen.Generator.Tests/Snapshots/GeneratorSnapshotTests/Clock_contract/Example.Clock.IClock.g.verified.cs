@@ -159,6 +159,35 @@ namespace Example.Clock
         }
     }
 
+    /// <summary>Scans of the objects and unions <see cref="global::Example.Clock.IClock"/> transfers, in MemoryPack's layout.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file static class __Clock_Wire
+    {
+        /// <summary>Example.Clock.ClockReading: an object header, then up to 3 members.</summary>
+        public static void ClockReading(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(3, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Utf8String();
+            }
+            if (__members > 1)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.DateTimeOffset>());
+            }
+            if (__members > 2)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<long>());
+            }
+            __s.Exit();
+        }
+    }
+
     /// <summary>The arguments of <c>NowAsync(string):Example.Clock.ClockReading</c> on the wire.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file readonly struct __Clock_NowAsync_Arguments : global::ContractGen.Protocol.IPayloadCodec<__Clock_NowAsync_Arguments>
@@ -192,7 +221,19 @@ namespace Example.Clock
         }
 
         public static global::Example.Clock.ClockReading Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadPackable<global::Example.Clock.ClockReading>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadPackable<global::Example.Clock.ClockReading>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Clock_Wire.ClockReading(ref __s);
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>AddAsync(long,long):long</c> on the wire.</summary>

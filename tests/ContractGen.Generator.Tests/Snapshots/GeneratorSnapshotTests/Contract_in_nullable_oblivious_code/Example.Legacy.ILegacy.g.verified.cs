@@ -206,6 +206,27 @@ namespace Example.Legacy
         }
     }
 
+    /// <summary>Scans of the objects and unions <see cref="global::Example.Legacy.ILegacy"/> transfers, in MemoryPack's layout.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file static class __Legacy_Wire
+    {
+        /// <summary>Example.Legacy.Record: an object header, then up to 1 members.</summary>
+        public static void Record(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(1, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Utf8String();
+            }
+            __s.Exit();
+        }
+    }
+
     /// <summary>The arguments of <c>EchoAsync(string,byte[],System.Collections.Generic.List&lt;string&gt;,string[],Example.Legacy.Record):string</c> on the wire.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file readonly struct __Legacy_EchoAsync_Arguments : global::ContractGen.Protocol.IPayloadCodec<__Legacy_EchoAsync_Arguments>
@@ -236,12 +257,45 @@ namespace Example.Legacy
 
         public static __Legacy_EchoAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var text = global::ContractGen.Protocol.WireFormat.ReadString(ref __reader);
             var bytes = __reader.ReadUnmanagedArray<byte>();
             var list = __reader.ReadValue<global::System.Collections.Generic.List<string>?>();
             var array = __reader.ReadValue<string[]?>();
             var record = __reader.ReadPackable<global::Example.Legacy.Record>();
             return new __Legacy_EchoAsync_Arguments(text, bytes, list, array, record);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.Utf8String();
+            var __n1 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            if (__n1 > 1048576) throw new global::ContractGen.ArgumentValidationException("bytes", "the contract's MaxByteLength", "at most 1048576 bytes", $"has {__n1} bytes");
+            if (__s.TryCollection(out var __n2, 4))
+            {
+                if (__n2 > 65536) throw new global::ContractGen.ArgumentValidationException("list", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n2} elements");
+                __s.Enter();
+                for (var __i2 = 0; __i2 < __n2; __i2++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            if (__s.TryCollection(out var __n4, 4))
+            {
+                if (__n4 > 65536) throw new global::ContractGen.ArgumentValidationException("array", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n4} elements");
+                __s.Enter();
+                for (var __i4 = 0; __i4 < __n4; __i4++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __Legacy_Wire.Record(ref __s);
+            __s.End();
         }
     }
 
@@ -268,7 +322,19 @@ namespace Example.Legacy
         }
 
         public static global::Example.Legacy.Record? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadPackable<global::Example.Legacy.Record>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadPackable<global::Example.Legacy.Record>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Legacy_Wire.Record(ref __s);
+            __s.End();
+        }
     }
 
     /// <summary>The result of <c>StreamAsync():stream&lt;string&gt;</c> on the wire.</summary>

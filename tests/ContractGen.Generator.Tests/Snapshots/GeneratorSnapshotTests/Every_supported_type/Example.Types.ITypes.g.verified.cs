@@ -1099,6 +1099,43 @@ namespace Example.Types
         }
     }
 
+    /// <summary>Scans of the objects and unions <see cref="global::Example.Types.ITypes"/> transfers, in MemoryPack's layout.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file static class __Types_Wire
+    {
+        /// <summary>Example.Types.Order: an object header, then up to 3 members.</summary>
+        public static void Order(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(3, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Utf8String();
+            }
+            if (__members > 1)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            }
+            if (__members > 2)
+            {
+                if (__s.TryCollection(out var __n0, 4))
+                {
+                    __s.Enter();
+                    for (var __i0 = 0; __i0 < __n0; __i0++)
+                    {
+                        __s.Utf8String();
+                    }
+                    __s.Exit();
+                }
+            }
+            __s.Exit();
+        }
+    }
+
     /// <summary>The arguments of <c>Primitives(bool,byte,sbyte,short,ushort,int,uint,long,ulong,float,double,decimal,char):void</c> on the wire.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file readonly struct __Types_Primitives_Arguments : global::ContractGen.Protocol.IPayloadCodec<__Types_Primitives_Arguments>
@@ -1443,8 +1480,19 @@ namespace Example.Types
 
         public static __Types_EchoBytes_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadUnmanagedArray<byte>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoBytes_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            var __n0 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            if (__n0 > 1048576) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxByteLength", "at most 1048576 bytes", $"has {__n0} bytes");
+            __s.End();
         }
     }
 
@@ -1458,7 +1506,19 @@ namespace Example.Types
         }
 
         public static byte[] Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanagedArray<byte>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadUnmanagedArray<byte>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNullableBytes(byte[]):byte[]</c> on the wire.</summary>
@@ -1479,8 +1539,19 @@ namespace Example.Types
 
         public static __Types_EchoNullableBytes_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadUnmanagedArray<byte>();
             return new __Types_EchoNullableBytes_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            var __n0 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            if (__n0 > 1048576) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxByteLength", "at most 1048576 bytes", $"has {__n0} bytes");
+            __s.End();
         }
     }
 
@@ -1494,7 +1565,19 @@ namespace Example.Types
         }
 
         public static byte[]? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanagedArray<byte>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadUnmanagedArray<byte>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoMemory(System.ReadOnlyMemory&lt;byte&gt;):System.ReadOnlyMemory&lt;byte&gt;</c> on the wire.</summary>
@@ -1515,8 +1598,19 @@ namespace Example.Types
 
         public static __Types_EchoMemory_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = global::ContractGen.Protocol.WireFormat.ReadBytesSlice(ref __reader, __payload);
             return new __Types_EchoMemory_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            var __n0 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            if (__n0 > 1048576) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxByteLength", "at most 1048576 bytes", $"has {__n0} bytes");
+            __s.End();
         }
     }
 
@@ -1530,7 +1624,19 @@ namespace Example.Types
         }
 
         public static global::System.ReadOnlyMemory<byte> Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => global::ContractGen.Protocol.WireFormat.ReadBytesCopy(ref __reader);
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return global::ContractGen.Protocol.WireFormat.ReadBytesCopy(ref __reader);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoEnum(Example.Types.Color):Example.Types.Color</c> on the wire.</summary>
@@ -1767,8 +1873,18 @@ namespace Example.Types
 
         public static __Types_EchoNullableInt_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<int?>();
             return new __Types_EchoNullableInt_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int?>());
+            __s.End();
         }
     }
 
@@ -1782,7 +1898,19 @@ namespace Example.Types
         }
 
         public static int? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<int?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<int?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int?>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNullableBool(System.Nullable&lt;bool&gt;):System.Nullable&lt;bool&gt;</c> on the wire.</summary>
@@ -1803,8 +1931,18 @@ namespace Example.Types
 
         public static __Types_EchoNullableBool_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<bool?>();
             return new __Types_EchoNullableBool_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.NullableBoolean();
+            __s.End();
         }
     }
 
@@ -1818,7 +1956,19 @@ namespace Example.Types
         }
 
         public static bool? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<bool?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<bool?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.NullableBoolean();
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNullableEnum(System.Nullable&lt;Example.Types.Color&gt;):System.Nullable&lt;Example.Types.Color&gt;</c> on the wire.</summary>
@@ -1839,8 +1989,18 @@ namespace Example.Types
 
         public static __Types_EchoNullableEnum_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::Example.Types.Color?>();
             return new __Types_EchoNullableEnum_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::Example.Types.Color?>());
+            __s.End();
         }
     }
 
@@ -1854,7 +2014,19 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Color? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::Example.Types.Color?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::Example.Types.Color?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::Example.Types.Color?>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNullableGuid(System.Nullable&lt;System.Guid&gt;):System.Nullable&lt;System.Guid&gt;</c> on the wire.</summary>
@@ -1875,8 +2047,18 @@ namespace Example.Types
 
         public static __Types_EchoNullableGuid_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::System.Guid?>();
             return new __Types_EchoNullableGuid_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.Guid?>());
+            __s.End();
         }
     }
 
@@ -1890,7 +2072,19 @@ namespace Example.Types
         }
 
         public static global::System.Guid? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::System.Guid?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::System.Guid?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.Guid?>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoIntArray(int[]):int[]</c> on the wire.</summary>
@@ -1911,8 +2105,19 @@ namespace Example.Types
 
         public static __Types_EchoIntArray_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<int[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoIntArray_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            var __n0 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+            __s.End();
         }
     }
 
@@ -1926,7 +2131,19 @@ namespace Example.Types
         }
 
         public static int[] Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<int[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<int[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoStringArray(string[]):string[]</c> on the wire.</summary>
@@ -1947,8 +2164,27 @@ namespace Example.Types
 
         public static __Types_EchoStringArray_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<string?[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoStringArray_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -1962,7 +2198,27 @@ namespace Example.Types
         }
 
         public static string?[] Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<string?[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<string?[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoOrderArray(Example.Types.Order[]):Example.Types.Order[]</c> on the wire.</summary>
@@ -1983,8 +2239,27 @@ namespace Example.Types
 
         public static __Types_EchoOrderArray_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::Example.Types.Order[]?>();
             return new __Types_EchoOrderArray_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 1))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __Types_Wire.Order(ref __s);
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -1998,7 +2273,27 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Order[]? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::Example.Types.Order[]?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::Example.Types.Order[]?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 1))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __Types_Wire.Order(ref __s);
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoJaggedArray(int[][]):int[][]</c> on the wire.</summary>
@@ -2019,8 +2314,27 @@ namespace Example.Types
 
         public static __Types_EchoJaggedArray_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<int[][]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoJaggedArray_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -2034,7 +2348,27 @@ namespace Example.Types
         }
 
         public static int[][] Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<int[][]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<int[][]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoList(System.Collections.Generic.List&lt;string&gt;):System.Collections.Generic.List&lt;string&gt;</c> on the wire.</summary>
@@ -2055,8 +2389,27 @@ namespace Example.Types
 
         public static __Types_EchoList_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoList_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -2070,7 +2423,27 @@ namespace Example.Types
         }
 
         public static global::System.Collections.Generic.List<string> Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNullableList(System.Collections.Generic.List&lt;Example.Types.Order&gt;):System.Collections.Generic.List&lt;Example.Types.Order&gt;</c> on the wire.</summary>
@@ -2091,8 +2464,27 @@ namespace Example.Types
 
         public static __Types_EchoNullableList_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::System.Collections.Generic.List<global::Example.Types.Order?>?>();
             return new __Types_EchoNullableList_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 1))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __Types_Wire.Order(ref __s);
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -2106,7 +2498,27 @@ namespace Example.Types
         }
 
         public static global::System.Collections.Generic.List<global::Example.Types.Order?>? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::System.Collections.Generic.List<global::Example.Types.Order?>?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::System.Collections.Generic.List<global::Example.Types.Order?>?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 1))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __Types_Wire.Order(ref __s);
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoDictionary(System.Collections.Generic.Dictionary&lt;string, int&gt;):System.Collections.Generic.Dictionary&lt;string, int&gt;</c> on the wire.</summary>
@@ -2127,8 +2539,28 @@ namespace Example.Types
 
         public static __Types_EchoDictionary_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::System.Collections.Generic.Dictionary<string, int>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoDictionary_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4 + global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>()))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String(allowNull: false);
+                    __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -2142,7 +2574,28 @@ namespace Example.Types
         }
 
         public static global::System.Collections.Generic.Dictionary<string, int> Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::System.Collections.Generic.Dictionary<string, int>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::System.Collections.Generic.Dictionary<string, int>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4 + global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>()))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String(allowNull: false);
+                    __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNestedDictionary(System.Collections.Generic.Dictionary&lt;System.Guid, System.Collections.Generic.List&lt;Example.Types.Order&gt;&gt;):System.Collections.Generic.Dictionary&lt;System.Guid, System.Collections.Generic.List&lt;Example.Types.Order&gt;&gt;</c> on the wire.</summary>
@@ -2163,8 +2616,36 @@ namespace Example.Types
 
         public static __Types_EchoNestedDictionary_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.List<global::Example.Types.Order>>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoNestedDictionary_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.Guid>() + 4))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.Guid>());
+                    if (__s.TryCollection(out var __n2, 1))
+                    {
+                        __s.Enter();
+                        for (var __i2 = 0; __i2 < __n2; __i2++)
+                        {
+                            __Types_Wire.Order(ref __s);
+                        }
+                        __s.Exit();
+                    }
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -2178,7 +2659,36 @@ namespace Example.Types
         }
 
         public static global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.List<global::Example.Types.Order>> Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.List<global::Example.Types.Order>>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::System.Collections.Generic.Dictionary<global::System.Guid, global::System.Collections.Generic.List<global::Example.Types.Order>>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.Guid>() + 4))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::System.Guid>());
+                    if (__s.TryCollection(out var __n2, 1))
+                    {
+                        __s.Enter();
+                        for (var __i2 = 0; __i2 < __n2; __i2++)
+                        {
+                            __Types_Wire.Order(ref __s);
+                        }
+                        __s.Exit();
+                    }
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoChunks(System.Collections.Generic.List&lt;System.ReadOnlyMemory&lt;byte&gt;&gt;):System.Collections.Generic.List&lt;System.ReadOnlyMemory&lt;byte&gt;&gt;</c> on the wire.</summary>
@@ -2199,8 +2709,27 @@ namespace Example.Types
 
         public static __Types_EchoChunks_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoChunks_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("value", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -2214,7 +2743,27 @@ namespace Example.Types
         }
 
         public static global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>> Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::System.Collections.Generic.List<global::System.ReadOnlyMemory<byte>>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+                }
+                __s.Exit();
+            }
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoOrder(Example.Types.Order):Example.Types.Order</c> on the wire.</summary>
@@ -2235,8 +2784,18 @@ namespace Example.Types
 
         public static __Types_EchoOrder_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadPackable<global::Example.Types.Order>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("value");
             return new __Types_EchoOrder_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Types_Wire.Order(ref __s);
+            __s.End();
         }
     }
 
@@ -2250,7 +2809,19 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Order Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadPackable<global::Example.Types.Order>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadPackable<global::Example.Types.Order>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Types_Wire.Order(ref __s);
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoNullableOrder(Example.Types.Order):Example.Types.Order</c> on the wire.</summary>
@@ -2271,8 +2842,18 @@ namespace Example.Types
 
         public static __Types_EchoNullableOrder_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadPackable<global::Example.Types.Order>();
             return new __Types_EchoNullableOrder_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Types_Wire.Order(ref __s);
+            __s.End();
         }
     }
 
@@ -2286,7 +2867,19 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Order? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadPackable<global::Example.Types.Order>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadPackable<global::Example.Types.Order>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Types_Wire.Order(ref __s);
+            __s.End();
+        }
     }
 
     /// <summary>The arguments of <c>EchoPoint(Example.Types.Point):Example.Types.Point</c> on the wire.</summary>
@@ -2343,8 +2936,18 @@ namespace Example.Types
 
         public static __Types_EchoNullablePoint_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var value = __reader.ReadValue<global::Example.Types.Point?>();
             return new __Types_EchoNullablePoint_Arguments(value);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::Example.Types.Point?>());
+            __s.End();
         }
     }
 
@@ -2358,6 +2961,18 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Point? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::Example.Types.Point?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::Example.Types.Point?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::Example.Types.Point?>());
+            __s.End();
+        }
     }
 }

@@ -269,8 +269,27 @@ namespace Example.Keywords
 
         public static __Keywords_CountAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var @params = __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("params");
             return new __Keywords_CountAsync_Arguments(@params);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("params", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 

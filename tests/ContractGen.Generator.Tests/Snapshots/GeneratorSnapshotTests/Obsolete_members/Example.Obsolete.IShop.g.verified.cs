@@ -186,6 +186,27 @@ namespace Example.Obsolete
         }
     }
 
+    /// <summary>Scans of the objects and unions <see cref="global::Example.Obsolete.IShop"/> transfers, in MemoryPack's layout.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file static class __Shop_Wire
+    {
+        /// <summary>Example.Obsolete.Receipt: an object header, then up to 1 members.</summary>
+        public static void Receipt(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(1, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Utf8String();
+            }
+            __s.Exit();
+        }
+    }
+
     /// <summary>The arguments of <c>TotalAsync(long,long):long</c> on the wire.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     [global::System.Obsolete("Generated for an obsolete contract member or type, which the service must keep serving.")]
@@ -247,8 +268,18 @@ namespace Example.Obsolete
 
         public static __Shop_ReprintAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var receipt = __reader.ReadPackable<global::Example.Obsolete.Receipt>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("receipt");
             return new __Shop_ReprintAsync_Arguments(receipt);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Shop_Wire.Receipt(ref __s);
+            __s.End();
         }
     }
 
@@ -263,7 +294,19 @@ namespace Example.Obsolete
         }
 
         public static global::Example.Obsolete.Receipt Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadPackable<global::Example.Obsolete.Receipt>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadPackable<global::Example.Obsolete.Receipt>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("result");
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Shop_Wire.Receipt(ref __s);
+            __s.End();
+        }
     }
 
     /// <summary>The result of <c>CountAsync():int</c> on the wire.</summary>

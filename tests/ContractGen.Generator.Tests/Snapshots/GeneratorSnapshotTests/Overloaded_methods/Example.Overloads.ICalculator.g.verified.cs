@@ -318,8 +318,19 @@ namespace Example.Overloads
 
         public static __Calculator_AddAsync_3_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var values = __reader.ReadValue<int[]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("values");
             return new __Calculator_AddAsync_3_Arguments(values);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            var __n0 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            if (__n0 > 65536) throw new global::ContractGen.ArgumentValidationException("values", "the contract's MaxCollectionLength", "at most 65536 elements", $"has {__n0} elements");
+            __s.End();
         }
     }
 

@@ -270,6 +270,119 @@ namespace Example.Unions
         }
     }
 
+    /// <summary>Scans of the objects and unions <see cref="global::Example.Unions.IUnions"/> transfers, in MemoryPack's layout.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file static class __Unions_Wire
+    {
+        /// <summary>Example.Unions.Shape: a union header, then the case.</summary>
+        public static void Shape(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryUnion(out var __tag))
+            {
+                return;
+            }
+
+            __s.Enter();
+            switch (__tag)
+            {
+                case 0: Circle(ref __s); break;
+                case 1: Square(ref __s); break;
+                case 2: LabelledCircle(ref __s); break;
+                default: throw global::ContractGen.Protocol.WireScanner.UnknownUnionTag(__tag, "Example.Unions.Shape");
+            }
+            __s.Exit();
+        }
+
+        /// <summary>Example.Unions.Circle: an object header, then up to 1 members.</summary>
+        public static void Circle(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(1, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<double>());
+            }
+            __s.Exit();
+        }
+
+        /// <summary>Example.Unions.Square: an object header, then up to 1 members.</summary>
+        public static void Square(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(1, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<double>());
+            }
+            __s.Exit();
+        }
+
+        /// <summary>Example.Unions.LabelledCircle: an object header, then up to 3 members.</summary>
+        public static void LabelledCircle(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(3, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<double>());
+            }
+            if (__members > 1)
+            {
+                __s.Utf8String();
+            }
+            if (__members > 2)
+            {
+                __s.Utf8String();
+            }
+            __s.Exit();
+        }
+
+        /// <summary>Example.Unions.IEvent?: a union header, then the case.</summary>
+        public static void IEvent(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryUnion(out var __tag))
+            {
+                return;
+            }
+
+            __s.Enter();
+            switch (__tag)
+            {
+                case 0: Renamed(ref __s); break;
+                default: throw global::ContractGen.Protocol.WireScanner.UnknownUnionTag(__tag, "Example.Unions.IEvent?");
+            }
+            __s.Exit();
+        }
+
+        /// <summary>Example.Unions.Renamed: an object header, then up to 1 members.</summary>
+        public static void Renamed(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(1, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Utf8String();
+            }
+            __s.Exit();
+        }
+    }
+
     /// <summary>The arguments of <c>DrawAsync(Example.Unions.Shape,System.Collections.Generic.List&lt;Example.Unions.Shape&gt;):void</c> on the wire.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file readonly struct __Unions_DrawAsync_Arguments : global::ContractGen.Protocol.IPayloadCodec<__Unions_DrawAsync_Arguments>
@@ -291,9 +404,29 @@ namespace Example.Unions
 
         public static __Unions_DrawAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var shape = __reader.ReadValue<global::Example.Unions.Shape>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("shape");
             var more = __reader.ReadValue<global::System.Collections.Generic.List<global::Example.Unions.Shape>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("more");
             return new __Unions_DrawAsync_Arguments(shape, more);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Unions_Wire.Shape(ref __s);
+            if (__s.TryCollection(out var __n1, 1))
+            {
+                if (__n1 > 16) throw new global::ContractGen.ArgumentValidationException("more", "the contract's MaxCollectionLength", "at most 16 elements", $"has {__n1} elements");
+                __s.Enter();
+                for (var __i1 = 0; __i1 < __n1; __i1++)
+                {
+                    __Unions_Wire.Shape(ref __s);
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -315,8 +448,18 @@ namespace Example.Unions
 
         public static __Unions_EchoAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var last = __reader.ReadValue<global::Example.Unions.IEvent?>();
             return new __Unions_EchoAsync_Arguments(last);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Unions_Wire.IEvent(ref __s);
+            __s.End();
         }
     }
 
@@ -330,6 +473,18 @@ namespace Example.Unions
         }
 
         public static global::Example.Unions.IEvent? Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadValue<global::Example.Unions.IEvent?>();
+        {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
+            return __reader.ReadValue<global::Example.Unions.IEvent?>();
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Unions_Wire.IEvent(ref __s);
+            __s.End();
+        }
     }
 }

@@ -405,6 +405,63 @@ namespace Example.Validated
         }
     }
 
+    /// <summary>Scans of the objects and unions <see cref="global::Example.Validated.IValidated"/> transfers, in MemoryPack's layout.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file static class __Validated_Wire
+    {
+        /// <summary>Example.Validated.Item: an object header, then up to 3 members.</summary>
+        public static void Item(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(3, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Utf8String();
+            }
+            if (__members > 1)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            }
+            if (__members > 2)
+            {
+                if (__s.TryCollection(out var __n0, 1))
+                {
+                    __s.Enter();
+                    for (var __i0 = 0; __i0 < __n0; __i0++)
+                    {
+                        __Validated_Wire.Item(ref __s);
+                    }
+                    __s.Exit();
+                }
+            }
+            __s.Exit();
+        }
+
+        /// <summary>Example.Validated.Point: an object header, then up to 2 members.</summary>
+        public static void Point(ref global::ContractGen.Protocol.WireScanner __s)
+        {
+            if (!__s.TryObject(2, out var __members))
+            {
+                return;
+            }
+
+            __s.Enter();
+            if (__members > 0)
+            {
+                __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            }
+            if (__members > 1)
+            {
+                __s.Utf8String();
+            }
+            __s.Exit();
+        }
+    }
+
     /// <summary>The arguments of <c>TextAsync(string,string,string,string,string):void</c> on the wire.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file readonly struct __Validated_TextAsync_Arguments : global::ContractGen.Protocol.IPayloadCodec<__Validated_TextAsync_Arguments>
@@ -480,6 +537,8 @@ namespace Example.Validated
 
         public static __Validated_NumbersAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var ratio = __reader.ReadUnmanaged<double>();
             var count = __reader.ReadValue<int?>();
             var choice = global::ContractGen.Protocol.WireFormat.ReadString(ref __reader) ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("choice");
@@ -488,6 +547,20 @@ namespace Example.Validated
             var bits = __reader.ReadUnmanaged<global::Example.Validated.Bits>();
             var maybe = __reader.ReadValue<global::Example.Validated.Kind?>();
             return new __Validated_NumbersAsync_Arguments(ratio, count, choice, other, kind, bits, maybe);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<double>());
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int?>());
+            __s.Utf8String();
+            __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<int>());
+            __s.Fixed(global::System.Runtime.CompilerServices.Unsafe.SizeOf<ushort>());
+            __s.RawNullable(global::System.Runtime.CompilerServices.Unsafe.SizeOf<global::Example.Validated.Kind?>());
+            __s.End();
         }
     }
 
@@ -524,6 +597,8 @@ namespace Example.Validated
 
         public static __Validated_DataAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var item = __reader.ReadPackable<global::Example.Validated.Item>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("item");
             var items = __reader.ReadValue<global::System.Collections.Generic.List<global::Example.Validated.Item>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("items");
             var byName = __reader.ReadValue<global::System.Collections.Generic.Dictionary<string, global::Example.Validated.Item>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("byName");
@@ -531,6 +606,50 @@ namespace Example.Validated
             var maybePoint = __reader.ReadValue<global::Example.Validated.Point?>();
             var points = __reader.ReadValue<global::System.Collections.Generic.List<global::Example.Validated.Point>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("points");
             return new __Validated_DataAsync_Arguments(item, items, byName, point, maybePoint, points);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            __Validated_Wire.Item(ref __s);
+            if (__s.TryCollection(out var __n1, 1))
+            {
+                if (__n1 > 50) throw new global::ContractGen.ArgumentValidationException("items", "the contract's MaxCollectionLength", "at most 50 elements", $"has {__n1} elements");
+                __s.Enter();
+                for (var __i1 = 0; __i1 < __n1; __i1++)
+                {
+                    __Validated_Wire.Item(ref __s);
+                }
+                __s.Exit();
+            }
+            if (__s.TryCollection(out var __n3, 4 + 1))
+            {
+                if (__n3 > 50) throw new global::ContractGen.ArgumentValidationException("byName", "the contract's MaxCollectionLength", "at most 50 elements", $"has {__n3} elements");
+                __s.Enter();
+                for (var __i3 = 0; __i3 < __n3; __i3++)
+                {
+                    __s.Utf8String(allowNull: false);
+                    __Validated_Wire.Item(ref __s);
+                }
+                __s.Exit();
+            }
+            __Validated_Wire.Point(ref __s);
+            if (__s.TryNullable())
+            {
+                __Validated_Wire.Point(ref __s);
+            }
+            if (__s.TryCollection(out var __n9, 1))
+            {
+                if (__n9 > 50) throw new global::ContractGen.ArgumentValidationException("points", "the contract's MaxCollectionLength", "at most 50 elements", $"has {__n9} elements");
+                __s.Enter();
+                for (var __i9 = 0; __i9 < __n9; __i9++)
+                {
+                    __Validated_Wire.Point(ref __s);
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 
@@ -558,10 +677,33 @@ namespace Example.Validated
 
         public static __Validated_BytesAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var bytes = __reader.ReadUnmanagedArray<byte>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("bytes");
             var memory = global::ContractGen.Protocol.WireFormat.ReadBytesSlice(ref __reader, __payload);
             var names = __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("names");
             return new __Validated_BytesAsync_Arguments(bytes, memory, names);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            var __n0 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            if (__n0 > 3) throw new global::ContractGen.ArgumentValidationException("bytes", "[MaxLength]", "at most 3 bytes", $"has {__n0} bytes");
+            var __n1 = __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+            if (__n1 > 4) throw new global::ContractGen.ArgumentValidationException("memory", "[MaxLength]", "at most 4 bytes", $"has {__n1} bytes");
+            if (__s.TryCollection(out var __n2, 4))
+            {
+                if (__n2 > 3) throw new global::ContractGen.ArgumentValidationException("names", "[Length]", "at most 3 elements", $"has {__n2} elements");
+                __s.Enter();
+                for (var __i2 = 0; __i2 < __n2; __i2++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 }
