@@ -38,6 +38,12 @@ if (quotaIndex >= 0)
     hostOptions.DefaultUserQuota = new UserQuota((int)parts[0], (int)parts[1], parts[2]);
 }
 
+if (args.Contains("--fail-malformed-calls"))
+{
+    // Answer a malformed request with BadRequest and keep the connection, so a test can send many on one.
+    hostOptions.MalformedMessagePolicy = MalformedMessagePolicy.FailCall;
+}
+
 await using var host = new ServiceHost(hostOptions, loggerFactory);
 host.AddService<IAllTypes>(new AllTypes());
 host.AddService<IBehaviour>(new Behaviour());

@@ -57,6 +57,118 @@ public sealed class HostileInputTests(SharedServiceFixture fixture) : IClassFixt
         Assert.Equal(3, await fresh.Proxy.Unbounded("abc", [], []));
     }
 
+    [Theory]
+    [InlineData("sku-int-min")]
+    [InlineData("sku-utf16")]
+    [InlineData("sku-hint")]
+    [InlineData("tags-count")]
+    [InlineData("tag-element")]
+    [InlineData("attributes-count")]
+    [InlineData("attributes-null-key")]
+    [InlineData("attributes-duplicate-key")]
+    [InlineData("member-count")]
+    public async Task A_hostile_length_inside_a_record_argument_gets_BadRequest_and_the_daemon_lives(string lie)
+    {
+        // EchoOrder(Order) where Order is a [MemoryPackable] record: before the scan, MemoryPack's own reader decoded its
+        // nested strings and collections, and Sku = int.MinValue read outside the payload as the Hello of issue 11 did.
+        await using var daemon = await ServiceProcess.StartAsync(extraArguments: ["--fail-malformed-calls"]);
+        using var rogue = await HandshakeAsync(daemon, AllTypesContract.Name);
+
+        await SendFrameAsync(rogue, FrameKind.Request, 1, AllTypesContract.MethodIds.EchoOrder, HostileOrder(lie));
+
+        var error = await ReadFrameAsync(rogue);
+        Assert.Equal(FrameKind.Error, error.Header.Kind);
+        Assert.Equal((byte)ErrorCode.BadRequest, error.Payload[0]);
+
+        // The same connection still works (FailCall), and so does a fresh real client.
+        await SendFrameAsync(rogue, FrameKind.Request, 2, AllTypesContract.MethodIds.EchoOrder, HostileOrder(null));
+        Assert.Equal(FrameKind.Reply, (await ReadFrameAsync(rogue)).Header.Kind);
+        Assert.False(daemon.HasExited);
+        await using var fresh = await ServiceConnection.ConnectAsync<IAllTypes>(daemon.Endpoint);
+        var order = new Order("SKU-1", 2, 9.5m, ["a", "b"], new Dictionary<string, string> { ["k"] = "v" });
+        Assert.Equal(order.Sku, (await fresh.Proxy.EchoOrder(order)).Sku);
+    }
+
+    /// <summary>An Order(Sku, Quantity, Price, Tags, Attributes) encoded by hand, with one length made a lie (none: the real thing).</summary>
+    private static byte[] HostileOrder(string? lie)
+    {
+        var w = new ArrayBufferWriter<byte>();
+        void Int(int v) => w.Write(BitConverter.GetBytes(v));
+        void Str(string s)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(s);
+            Int(~bytes.Length);
+            Int(s.Length);
+            w.Write(bytes);
+        }
+
+        w.Write(new byte[] { lie == "member-count" ? (byte)6 : (byte)5 });
+        switch (lie)
+        {
+            case "sku-int-min":
+                Int(int.MinValue);
+                Int(0);
+                break;
+            case "sku-utf16":
+                Int(0x3FFFFFFF);
+                break;
+            case "sku-hint":
+                Int(~3);
+                Int(5); // "abc" is 3 UTF-16 chars: MemoryPack would pad the string with two NULs
+                w.Write("abc"u8);
+                break;
+            default:
+                Str("SKU");
+                break;
+        }
+
+        Int(1);
+        w.Write(new byte[16]); // decimal 0
+        if (lie == "tags-count")
+        {
+            Int(int.MaxValue);
+        }
+        else if (lie == "tag-element")
+        {
+            Int(1);
+            Int(int.MinValue + 1);
+            Int(0);
+        }
+        else
+        {
+            Int(1);
+            Str("t");
+        }
+
+        switch (lie)
+        {
+            case "attributes-count":
+                Int(0x10000000);
+                break;
+            case "attributes-null-key":
+                Int(1);
+                Int(-1);
+                Str("v");
+                break;
+            case "attributes-duplicate-key":
+                Int(2);
+                Str("k");
+                Str("v");
+                Str("k");
+                Str("w");
+                break;
+            default:
+                Int(1);
+                Str("k");
+                Str("v");
+                break;
+        }
+
+        w.Write(new byte[32]); // padding a lying length could reach into
+        var padded = lie is "sku-int-min" or "sku-utf16" or "tags-count" or "tag-element" or "attributes-count";
+        return padded ? w.WrittenSpan.ToArray() : w.WrittenSpan[..^32].ToArray();
+    }
+
     [Fact]
     public async Task A_collection_length_beyond_the_payload_is_refused_before_allocating()
     {
@@ -86,10 +198,12 @@ public sealed class HostileInputTests(SharedServiceFixture fixture) : IClassFixt
         Assert.Equal(FrameKind.GoAway, (await ReadFrameAsync(rogue)).Header.Kind);
     }
 
-    private async Task<Socket> HandshakeAsync(string contract)
+    private Task<Socket> HandshakeAsync(string contract) => HandshakeAsync(fixture.Service, contract);
+
+    private static async Task<Socket> HandshakeAsync(ServiceProcess service, string contract)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await socket.ConnectAsync(new UnixDomainSocketEndPoint(fixture.Service.SocketPath));
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(service.SocketPath));
         var hello = new ArrayBufferWriter<byte>();
         var writer = new MemoryPackWriter<ArrayBufferWriter<byte>>(ref hello, MemoryPackWriterOptionalStatePool.Rent(null));
         writer.WriteUnmanaged(ProtocolConstants.Magic);
