@@ -305,6 +305,20 @@ internal static class DiagnosticDescriptors
             + "[SafePath] makes the generated validator accept only a relative path without '..' segments, inside Root when one is given.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.UnsafePath + ".md");
 
+    /// <summary>{0}: what carries the value (a parameter or the result of a method); {1}: the path to the layout and why it is not proven.</summary>
+    public static readonly DiagnosticDescriptor UnprovenWireLayout = new(
+        id: DiagnosticIds.UnprovenWireLayout,
+        title: "Transferred type whose wire layout ContractGen cannot prove",
+        messageFormat: "Change {0} so that ContractGen can check its bytes before MemoryPack decodes them: {1}",
+        category: SecurityCategory,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "Before MemoryPack decodes a payload, generated code proves every length, string, header and tag in it, because MemoryPack's reader trusts them. "
+            + "It can do so only for layouts it knows: MemoryPack's default GenerateType.Object, unions, unmanaged structs, strings, arrays, lists, sets, dictionaries and nullables. "
+            + "A custom formatter, [MemoryPackAllowSerialize], GenerateType.VersionTolerant, CircularReference, Collection or NoGenerate, or a [MemoryPackable] type from another assembly "
+            + "would be decoded unchecked. It is an error in System and User contracts and a warning in Application contracts.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.UnprovenWireLayout + ".md");
+
     /// <summary>{0}: the contract method; {1}: how the caller blocks.</summary>
     public static readonly DiagnosticDescriptor SyncOverAsyncCall = new(
         id: DiagnosticIds.SyncOverAsyncCall,

@@ -33,5 +33,6 @@ internal static class DiagnosticIds
     public const string UnboundedInput = "CGEN3003";
     public const string MissingAuthorization = "CGEN3006";
     public const string UnsafePath = "CGEN3007";
+    public const string UnprovenWireLayout = "CGEN3008";
     public const string SyncOverAsyncCall = "CGEN4001";
 }

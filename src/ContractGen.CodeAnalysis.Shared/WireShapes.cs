@@ -59,7 +59,7 @@ internal sealed class WireShapes
         while (pending.Count > 0)
         {
             var current = pending.Pop();
-            if (current.Kind == ShapeKind.Unproven)
+            if (current.Kind == ShapeKind.Unproven && current.Reason.Length > 0)
             {
                 yield return current.Reason;
             }
@@ -131,7 +131,7 @@ internal sealed class WireShapes
 
         if (type is not INamedTypeSymbol named)
         {
-            return Unproven(path, $"type '{type.ToDisplayString()}' has no layout the scanner knows");
+            return NoLayout(type, path);
         }
 
         if (named.IsGenericType && MemoryPackFacts.MetadataName(named.OriginalDefinition) is var generic)
@@ -189,8 +189,18 @@ internal sealed class WireShapes
                 return Unproven(path, $"'{named.ToDisplayString()}' has a hand-written formatter");
         }
 
-        return Unproven(path, $"'{named.ToDisplayString()}' has no layout the scanner knows");
+        return NoLayout(type, path);
     }
+
+    /// <summary>
+    /// A type the scan has no layout for. When MemoryPack itself would write it (a leaf such as <c>Uri</c>, a container
+    /// such as <c>ImmutableArray&lt;T&gt;</c>) that is CGEN3008's to report; anything else breaks a transfer rule
+    /// (CGEN1013, CGEN3001, CGEN3004), which reports it, so the reason stays empty and CGEN3008 is silent.
+    /// </summary>
+    private static ShapeModel NoLayout(ITypeSymbol type, string path)
+        => MemoryPackFacts.IsLeaf(type) || (type is INamedTypeSymbol named && MemoryPackFacts.IsKnownContainer(named))
+            ? Unproven(path, $"'{type.ToDisplayString()}' has a MemoryPack formatter whose layout the scanner does not model")
+            : new ShapeModel(ShapeKind.Unproven);
 
     private ShapeModel Definition(INamedTypeSymbol type, string path)
     {
