@@ -117,7 +117,8 @@ public sealed class ServerCall : IThreadPoolWorkItem
         }
         catch (Exception ex) when (WireFormat.IsDecodeFailure(ex))
         {
-            throw new MalformedMessageException($"The arguments of '{Method.Name}' could not be decoded: {ex.Message}", ex);
+            // The scan passed, so this is what it does not model (a duplicate dictionary key): name the exception's type.
+            throw new MalformedMessageException($"The arguments of '{Method.Name}' could not be decoded ({ex.GetType().Name}): {ex.Message}", ex);
         }
     }
 
