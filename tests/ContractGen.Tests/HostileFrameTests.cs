@@ -94,8 +94,7 @@ public sealed class HostileFrameTests
     [InlineData(nameof(HostileAck.Detail))]
     public async Task A_handshake_answer_whose_length_lies_fails_the_connect_with_a_typed_exception(string field)
     {
-        using var directory = new TempDirectory();
-        await using var server = await FakeServer.StartAsync(directory.Socket());
+        await using var server = await FakeServer.StartAsync();
         var connecting = ServiceConnection.ConnectAsync<IRuntimeService>(server.Endpoint);
         var peer = await server.AcceptAsync();
         Assert.Equal(FrameKind.Hello, (await peer.ReadFrameAsync().WithPatience())!.Kind);
@@ -115,13 +114,8 @@ public sealed class HostileFrameTests
     [InlineData("details-negative")]
     public async Task An_error_frame_whose_length_lies_fails_the_call_with_a_typed_exception(string field)
     {
-        using var directory = new TempDirectory();
-        await using var server = await FakeServer.StartAsync(directory.Socket());
-        var connecting = ServiceConnection.ConnectAsync<IRuntimeService>(server.Endpoint);
-        var peer = await server.AcceptAsync();
-        await peer.ReadFrameAsync().WithPatience();
-        await peer.SendFrameAsync(FrameKind.HelloAck, 0, 0, HostileAck.Payload(null));
-        await using var connection = await connecting.WithPatience();
+        await using var server = await FakeServer.StartAsync();
+        var (connection, peer) = await server.ConnectAcceptedAsync<IRuntimeService>();
         var call = connection.Proxy.AddAsync(1, 2);
         var request = (await peer.ReadFrameAsync().WithPatience())!;
 
@@ -135,13 +129,8 @@ public sealed class HostileFrameTests
     public async Task A_well_formed_error_frame_with_details_still_reaches_the_caller()
     {
         // The control: the strict reader refuses the lies above, not the real thing.
-        using var directory = new TempDirectory();
-        await using var server = await FakeServer.StartAsync(directory.Socket());
-        var connecting = ServiceConnection.ConnectAsync<IRuntimeService>(server.Endpoint);
-        var peer = await server.AcceptAsync();
-        await peer.ReadFrameAsync().WithPatience();
-        await peer.SendFrameAsync(FrameKind.HelloAck, 0, 0, HostileAck.Payload(null));
-        await using var connection = await connecting.WithPatience();
+        await using var server = await FakeServer.StartAsync();
+        var (connection, peer) = await server.ConnectAcceptedAsync<IRuntimeService>();
         var call = connection.Proxy.AddAsync(1, 2);
         var request = (await peer.ReadFrameAsync().WithPatience())!;
 
@@ -157,8 +146,7 @@ public sealed class HostileFrameTests
     [InlineData(-1000)]
     public async Task A_go_away_whose_length_lies_fails_the_connect_with_a_typed_exception(int header)
     {
-        using var directory = new TempDirectory();
-        await using var server = await FakeServer.StartAsync(directory.Socket());
+        await using var server = await FakeServer.StartAsync();
         var connecting = ServiceConnection.ConnectAsync<IRuntimeService>(server.Endpoint);
         var peer = await server.AcceptAsync();
         await peer.ReadFrameAsync().WithPatience();
@@ -174,8 +162,7 @@ public sealed class HostileFrameTests
     [Fact]
     public async Task A_quota_go_away_with_its_quota_in_the_call_id_field_still_reads()
     {
-        using var directory = new TempDirectory();
-        await using var server = await FakeServer.StartAsync(directory.Socket());
+        await using var server = await FakeServer.StartAsync();
         var connecting = ServiceConnection.ConnectAsync<IRuntimeService>(server.Endpoint);
         var peer = await server.AcceptAsync();
         var detail = RawClient.Payload((ref MemoryPackWriter<ArrayBufferWriter<byte>> w) => w.WriteString("uid 1000 has 8 connections open"));
@@ -260,35 +247,72 @@ public sealed class HostileFrameTests
 /// <summary>A server that listens on a real Unix socket and speaks the protocol by hand, to test what a client does with a hostile service.</summary>
 internal sealed class FakeServer : IAsyncDisposable
 {
+    private readonly TempDirectory _directory;
     private readonly ITransportListener _listener;
-    private readonly List<RawClient> _accepted = [];
+    private readonly List<IAsyncDisposable> _owned = [];
 
-    private FakeServer(UnixSocketEndpoint endpoint, ITransportListener listener)
+    private FakeServer(TempDirectory directory, UnixSocketEndpoint endpoint, ITransportListener listener)
     {
+        _directory = directory;
         Endpoint = endpoint;
         _listener = listener;
     }
 
     public UnixSocketEndpoint Endpoint { get; }
 
-    public static async Task<FakeServer> StartAsync(UnixSocketEndpoint endpoint)
-        => new(endpoint, await endpoint.ListenAsync(CancellationToken.None));
+    public static async Task<FakeServer> StartAsync()
+    {
+        var directory = new TempDirectory();
+        var endpoint = directory.Socket();
+        return new(directory, endpoint, await endpoint.ListenAsync(CancellationToken.None));
+    }
+
+    /// <summary>The handshake answer a real host gives a client of <typeparamref name="TContract"/>: accepted, the same shape.</summary>
+    public static byte[] AcceptingAck<TContract>()
+        where TContract : class
+    {
+        var contract = ContractRegistry.Get<TContract>();
+        return RawClient.Payload((ref MemoryPackWriter<ArrayBufferWriter<byte>> w) =>
+        {
+            w.WriteUnmanaged((byte)0);
+            w.WriteUnmanaged(ProtocolConstants.Version);
+            w.WriteString(contract.Name);
+            w.WriteUnmanaged(contract.Fingerprint);
+            w.WriteUnmanagedArray(contract.Methods.Select(m => m.Id).ToArray());
+            w.WriteUnmanaged(1024 * 1024);
+            w.WriteString(string.Empty);
+        });
+    }
+
+    /// <summary>Connects a real client of <typeparamref name="TContract"/> and accepts its handshake; returns both ends.</summary>
+    public async Task<(ServiceConnection<TContract> Connection, RawClient Peer)> ConnectAcceptedAsync<TContract>()
+        where TContract : class
+    {
+        var connecting = ServiceConnection.ConnectAsync<TContract>(Endpoint);
+        var peer = await AcceptAsync();
+        Assert.Equal(FrameKind.Hello, (await peer.ReadFrameAsync().WithPatience())!.Kind);
+        await peer.SendFrameAsync(FrameKind.HelloAck, 0, 0, AcceptingAck<TContract>());
+        var connection = await connecting.WithPatience();
+        _owned.Add(connection);
+        return (connection, peer);
+    }
 
     /// <summary>Accepts the next connection; the returned peer reads and writes frames like a raw client does.</summary>
     public async Task<RawClient> AcceptAsync()
     {
         var peer = new RawClient(await _listener.AcceptAsync(CancellationToken.None).AsTask().WithPatience());
-        _accepted.Add(peer);
+        _owned.Add(peer);
         return peer;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var peer in _accepted)
+        foreach (var owned in _owned)
         {
-            await peer.DisposeAsync();
+            await owned.DisposeAsync();
         }
 
         await _listener.DisposeAsync();
+        _directory.Dispose();
     }
 }

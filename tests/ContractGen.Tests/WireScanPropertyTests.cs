@@ -221,23 +221,8 @@ public sealed class WireScanPropertyTests
     public async Task A_result_that_lies_is_refused_by_the_client_with_a_typed_exception()
     {
         // The client runs the same scan over results: a fake server answers with a Basket whose first line's Sku lies.
-        using var directory = new TempDirectory();
-        await using var server = await FakeServer.StartAsync(directory.Socket());
-        var connecting = ServiceConnection.ConnectAsync<IBaskets>(server.Endpoint);
-        var peer = await server.AcceptAsync();
-        await peer.ReadFrameAsync().WithPatience();
-        var ack = RawClient.Payload((ref MemoryPackWriter<System.Buffers.ArrayBufferWriter<byte>> w) =>
-        {
-            w.WriteUnmanaged((byte)0);
-            w.WriteUnmanaged(ProtocolConstants.Version);
-            w.WriteString(BasketsContract.Name);
-            w.WriteUnmanaged(BasketsContract.Fingerprint);
-            w.WriteUnmanagedArray(new[] { BasketsContract.MethodIds.Echo });
-            w.WriteUnmanaged(1024 * 1024);
-            w.WriteString(string.Empty);
-        });
-        await peer.SendFrameAsync(FrameKind.HelloAck, 0, 0, ack);
-        await using var connection = await connecting.WithPatience();
+        await using var server = await FakeServer.StartAsync();
+        var (connection, peer) = await server.ConnectAcceptedAsync<IBaskets>();
         var call = connection.Proxy.Echo(new Basket(), "x").AsTask();
         var request = (await peer.ReadFrameAsync().WithPatience())!;
         var reply = MemoryPackSerializer.Serialize(new Basket { Lines = [new("SKU", 1, Mood.Calm, false, null, null)] });

@@ -257,14 +257,17 @@ public ref struct WireScanner
         }
 
         var bytes = source.Slice(8, byteCount);
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+
+        // ASCII (most names, keys and identifiers) is valid UTF-8 of one char per byte: one vectorized pass decides both.
+        var ascii = Ascii.IsValid(bytes);
+        if (!ascii && !System.Text.Unicode.Utf8.IsValid(bytes))
         {
             throw new MalformedMessageException("A string is not valid UTF-8.");
         }
 
         // MemoryPack sizes the string from this field; a larger one would pad it with NULs, a smaller one fail late.
         var utf16Length = BinaryPrimitives.ReadInt32LittleEndian(source[4..]);
-        if (utf16Length != Encoding.UTF8.GetCharCount(bytes))
+        if (utf16Length != (ascii ? byteCount : Encoding.UTF8.GetCharCount(bytes)))
         {
             throw new MalformedMessageException($"A string states a UTF-16 length of {utf16Length} that its {byteCount} UTF-8 bytes do not have.");
         }
