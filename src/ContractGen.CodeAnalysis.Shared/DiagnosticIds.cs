@@ -34,4 +34,5 @@ internal static class DiagnosticIds
     public const string MissingAuthorization = "CGEN3006";
     public const string UnsafePath = "CGEN3007";
     public const string SyncOverAsyncCall = "CGEN4001";
+    public const string ExceptionDetailsInSystemDaemon = "CGEN4002";
 }
