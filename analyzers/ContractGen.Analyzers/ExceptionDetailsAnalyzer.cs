@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using ContractGen.CodeAnalysis;
@@ -68,11 +70,15 @@ public sealed class ExceptionDetailsAnalyzer : DiagnosticAnalyzer
 
             start.RegisterCompilationEndAction(end =>
             {
-                var anySystem = served.FirstOrDefault(s => s.SystemContract is not null).SystemContract;
+                // The first by name, not by arrival: the analyzer runs concurrently, its message must not vary.
+                static string? FirstSystem(IEnumerable<(ISymbol Owner, string? SystemContract)> calls)
+                    => calls.Select(s => s.SystemContract).Where(name => name is not null).OrderBy(name => name, StringComparer.Ordinal).FirstOrDefault();
+
+                var anySystem = FirstSystem(served);
                 foreach (var (owner, location) in assignments)
                 {
                     var local = served.Where(s => SymbolEqualityComparer.Default.Equals(s.Owner, owner)).ToList();
-                    var system = local.Count == 0 ? anySystem : local.FirstOrDefault(s => s.SystemContract is not null).SystemContract;
+                    var system = local.Count == 0 ? anySystem : FirstSystem(local);
                     if (system is not null)
                     {
                         end.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ExceptionDetailsInSystemDaemon, location, system));
