@@ -231,6 +231,31 @@ public sealed class FaultTests
         Assert.Equal(exact, (await Patience.ThrowsAsync<ServiceFaultException>(() => proxy.DeclareAsync("exact", exact + "!").AsTask())).Message);
     }
 
+    [Fact]
+    public async Task A_fault_larger_than_the_client_accepts_still_reaches_it_smaller()
+    {
+        // Regression: the error frame was refused as too large for the client and dropped, so the call never completed.
+        await using var host = await StartAsync(o => o.IncludeExceptionDetails = true);
+        var small = new ServiceConnectionOptions { MaxFrameSize = 1024 };
+        var proxy = (await host.ConnectAsync<IFaultService>(small)).Proxy;
+
+        // 1,024 characters of two UTF-8 bytes each: within the declared cap, twice the client's frame limit.
+        var declared = await Patience.ThrowsAsync<ServiceFaultException>(() => proxy.DeclareAsync("big", new string('é', 1024)).AsTask());
+        Assert.Equal("big", declared.Code);
+        Assert.Contains("larger than this client accepts", declared.Message, StringComparison.Ordinal);
+
+        var undeclared = await Patience.ThrowsAsync<RemoteFaultException>(() => proxy.ThrowAsync(new string('x', 3000)).AsTask());
+        Assert.Null(undeclared.RemoteMessage);
+        Assert.True(host.Logs.Contains(7, undeclared.FaultId!));
+
+        // Before the fix the refused send threw out of the call's completion and ended the host's process: a private
+        // helper sends messages by default, so any long one did it.
+        var helper = (await host.ConnectAsync<IHelperFaultService>(small)).Proxy;
+        var fromHelper = await Patience.ThrowsAsync<RemoteFaultException>(() => helper.ThrowAsync(new string('y', 3000)).AsTask());
+        Assert.NotNull(fromHelper.FaultId);
+        Assert.Equal(2, (await Patience.ThrowsAsync<RemoteFaultException>(() => helper.ThrowAsync("ok").AsTask())).RemoteMessage!.Length);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("9lives")]

@@ -167,7 +167,8 @@ public sealed class RemoteFaultException : ContractGenException
 /// letter (<c>zone-not-found</c>); check one with <see cref="IsValidCode"/>. A fault thrown with a code that breaks the
 /// rule is not sent as declared: the caller gets a <see cref="RemoteFaultException"/> and the host logs why. A message
 /// longer than <see cref="MaxMessageLength"/> characters is cut to that length. The message crosses the boundary: put
-/// in it only what the caller may know.
+/// in it only what the caller may know. A <see cref="ServiceFaultException"/> that a service received from another
+/// service and lets escape travels on as its own declared fault: catch it where that is not what its contract means.
 /// </remarks>
 public sealed class ServiceFaultException : ContractGenException
 {

@@ -555,8 +555,46 @@ internal sealed class ServerConnection : IFrameHandler, IReadGate
         return text[..length];
     }
 
+    /// <summary>
+    /// Sends an error without ever throwing into the caller: a send refused at once (too large for the client's limit)
+    /// must not escape from the call's completion, where it would end the process.
+    /// </summary>
     private void SendError(uint callId, uint methodId, ErrorMessage error)
-        => _ = SendAndObserveAsync(Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, error));
+        => _ = SendErrorAsync(callId, methodId, error);
+
+    private async Task SendErrorAsync(uint callId, uint methodId, ErrorMessage error)
+    {
+        try
+        {
+            await Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, error).ConfigureAwait(false);
+            return;
+        }
+        catch (MessageTooLargeException)
+        {
+            // The client accepts smaller frames than this error (a long message or stack): it must still learn that its
+            // call failed, or it would wait for an answer that never comes. The fault id or declared code stays.
+        }
+        catch (ContractGenException)
+        {
+            return;
+        }
+
+        var smaller = error with
+        {
+            TypeName = string.Empty,
+            Message = error.Code == ErrorCode.ServiceFault ? "(the service's message was larger than this client accepts)" : string.Empty,
+            StackTrace = null,
+            Details = error.Code is ErrorCode.RemoteFault or ErrorCode.ServiceFault ? error.Details : null,
+        };
+        try
+        {
+            await Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, smaller).ConfigureAwait(false);
+        }
+        catch (ContractGenException)
+        {
+            // Closed meanwhile; a fault id and a code of at most 64 characters fit the smallest frame limit (1 KiB).
+        }
+    }
 
     private static async Task SendAndObserveAsync(ValueTask send)
     {
