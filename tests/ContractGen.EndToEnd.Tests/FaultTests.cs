@@ -67,6 +67,21 @@ public sealed class FaultTests(SharedServiceFixture fixture) : IClassFixture<Sha
     }
 
     [Fact]
+    public async Task A_fault_larger_than_the_clients_frame_limit_reaches_it_smaller_and_the_daemon_lives()
+    {
+        // Regression: the refused error frame threw out of the call's completion and ended the daemon's process.
+        var small = new ServiceConnectionOptions { MaxFrameSize = 1024 };
+        await using var connection = await ServiceConnection.ConnectAsync<IHelperFaults>(Transports.ServiceEndpoint.UnixSocket(fixture.Service.AgentSocketPath), small);
+
+        var fault = await Assert.ThrowsAsync<RemoteFaultException>(() => connection.Proxy.Fail(new string('y', 3000)).AsTask());
+
+        Assert.Null(fault.RemoteMessage);
+        Assert.NotNull(fault.FaultId);
+        Assert.False(fixture.Service.HasExited);
+        Assert.Equal("short", (await Assert.ThrowsAsync<RemoteFaultException>(() => connection.Proxy.Fail("short").AsTask())).RemoteMessage);
+    }
+
+    [Fact]
     public async Task A_daemon_that_opts_in_to_exception_types_sends_the_type_and_not_the_message()
     {
         await using var service = await ServiceProcess.StartAsync(extraArguments: ["--include-exception-types"]);
