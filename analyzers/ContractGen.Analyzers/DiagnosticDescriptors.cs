@@ -331,6 +331,21 @@ internal static class DiagnosticDescriptors
             + "Blocking a thread on it wastes the thread for that time and deadlocks where the completion needs the blocked thread (a UI or single-threaded context).",
         helpLinkUri: HelpLinkBase + DiagnosticIds.SyncOverAsyncCall + ".md");
 
+    /// <summary>{0}: a System contract the host serves.</summary>
+    public static readonly DiagnosticDescriptor ExceptionDetailsInSystemDaemon = new(
+        id: DiagnosticIds.ExceptionDetailsInSystemDaemon,
+        title: "Exception details sent to the callers of a System daemon",
+        messageFormat: "Remove 'IncludeExceptionDetails = true': this host serves System contract '{0}', so every local user would receive its exception messages and stack traces; throw ServiceFaultException for what callers should see",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "A System daemon is called by every local user. With IncludeExceptionDetails the message and stack trace of every exception its implementation throws go to the caller, "
+            + "and they carry file paths, user names, connection strings and internal state. "
+            + "By default the caller learns only that the call failed and a fault id the daemon logs with the exception. "
+            + "Faults a contract means its callers to see are thrown as ServiceFaultException and travel whatever the option says.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ExceptionDetailsInSystemDaemon + ".md",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>The rules the parser checks, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> ContractStructure { get; } = ImmutableArray.Create(
         ContractMustBePartial,

@@ -1,3 +1,5 @@
+using ContractGen;
+
 namespace Example.Clock;
 
 /// <summary>The daemon's implementation of <see cref="IClock"/>.</summary>
@@ -11,7 +13,8 @@ public sealed class ClockService(TimeProvider time) : IClock
         var now = time.GetUtcNow();
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz))
         {
-            throw new ArgumentException($"Unknown time zone '{zone}'.", nameof(zone));
+            // A declared fault: the caller is meant to see this one. Any other exception reaches it as "the call failed".
+            throw new ServiceFaultException("zone-not-found", $"Unknown time zone '{zone}'.");
         }
 
         return ValueTask.FromResult(new ClockReading(tz.Id, TimeZoneInfo.ConvertTime(now, tz), calls));

@@ -74,9 +74,9 @@ static async Task<int> RunClientAsync(string socket)
     {
         await clock.NowAsync("Nowhere/Atlantis");
     }
-    catch (RemoteFaultException ex)
+    catch (ServiceFaultException ex) when (ex.Code == "zone-not-found")
     {
-        Console.WriteLine($"remote fault, as expected: {ex.RemoteExceptionType}: {ex.RemoteMessage}");
+        Console.WriteLine($"declared fault, as expected: {ex.Code}: {ex.Message}");
     }
 
     await clock.ResetAsync(CancellationToken.None);

@@ -35,4 +35,5 @@ internal static class DiagnosticIds
     public const string UnsafePath = "CGEN3007";
     public const string UnprovenWireLayout = "CGEN3008";
     public const string SyncOverAsyncCall = "CGEN4001";
+    public const string ExceptionDetailsInSystemDaemon = "CGEN4002";
 }

@@ -10,7 +10,7 @@ namespace ContractGen.Analyzers.Tests;
 
 /// <summary>
 /// What the compilations under test reference: the .NET 10 reference assemblies embedded in
-/// Basic.Reference.Assemblies.Net100, the ContractGen runtime and MemoryPack.Core. Nothing is downloaded.
+/// Basic.Reference.Assemblies.Net100, the ContractGen runtime, MemoryPack.Core and Microsoft.Extensions.Logging.Abstractions. Nothing is downloaded.
 /// </summary>
 internal static class TestReferences
 {
@@ -27,6 +27,9 @@ internal static class TestReferences
         .Cast<MetadataReference>()
         .Append(MetadataReference.CreateFromFile(typeof(ServiceContractAttribute).Assembly.Location))
         .Append(MetadataReference.CreateFromFile(typeof(MemoryPackableAttribute).Assembly.Location))
+
+        // ServiceHost's constructor takes an ILoggerFactory: code that creates a host needs to see its assembly.
+        .Append(MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILoggerFactory).Assembly.Location))
         .ToImmutableArray();
 
     /// <summary>Only the framework: a compilation that cannot see <c>ContractGen.ServiceContractAttribute</c>.</summary>

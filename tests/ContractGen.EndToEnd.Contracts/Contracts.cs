@@ -248,3 +248,23 @@ public partial interface IVersionedV2
     [AllowAnyLocalUser]
     ValueTask<int> Multiply(int a, int b);
 }
+
+/// <summary>Faults of a system daemon: undeclared exceptions and declared faults.</summary>
+[ServiceContract(Name = "test.faults", Context = ServiceContext.System, MaxStringLength = 4096)]
+[AllowAnyLocalUser]
+public partial interface IFaults
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> with <paramref name="message"/>.</summary>
+    ValueTask<int> Fail(string message);
+
+    /// <summary>Throws <c>new ServiceFaultException(code, message)</c>.</summary>
+    ValueTask<int> FailDeclared(string code, string message);
+}
+
+/// <summary>The same in a private helper's contract (served on the agent socket, which only this user can reach).</summary>
+[ServiceContract(Name = "test.helper-faults", Context = ServiceContext.Application, MaxStringLength = 4096)]
+public partial interface IHelperFaults
+{
+    /// <summary>Throws an <see cref="ArgumentException"/> with <paramref name="message"/>.</summary>
+    ValueTask<int> Fail(string message);
+}

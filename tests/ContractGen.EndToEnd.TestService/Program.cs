@@ -7,7 +7,7 @@ using ContractGen.Transports;
 using Microsoft.Extensions.Logging;
 
 // The daemon that end-to-end tests start as a separate process:
-//   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N]
+//   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N] [--include-exception-types] [--include-exception-details]
 // Prints "ready" once it listens; stops gracefully on SIGTERM.
 // And a client the tests run as another user:
 //   ContractGen.EndToEnd.TestService call --socket PATH --method NAME   → prints the result or the exception type
@@ -29,7 +29,13 @@ var shutdownTimeoutIndex = Array.IndexOf(args, "--shutdown-timeout-ms");
 var shutdownTimeout = shutdownTimeoutIndex >= 0 ? TimeSpan.FromMilliseconds(int.Parse(args[shutdownTimeoutIndex + 1], System.Globalization.CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(10);
 
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-var hostOptions = new ServiceHostOptions { ShutdownTimeout = shutdownTimeout, MaxFrameSize = 256 * 1024 };
+var hostOptions = new ServiceHostOptions
+{
+    ShutdownTimeout = shutdownTimeout,
+    MaxFrameSize = 256 * 1024,
+    IncludeExceptionTypes = args.Contains("--include-exception-types"),
+    IncludeExceptionDetails = args.Contains("--include-exception-details"),
+};
 var quotaIndex = Array.IndexOf(args, "--user-quota");
 if (quotaIndex >= 0)
 {
@@ -51,6 +57,7 @@ host.AddService<IPrivileged>(new Privileged());
 host.AddService<IValidated>(new Validated());
 host.AddService<IMessaging>(new Messaging());
 host.AddService<IStreams>(new Streams());
+host.AddService<IFaults>(new Faults());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
 
 // A per-user agent on its own socket: private to this user unless the test loosens the file mode.
@@ -59,6 +66,7 @@ await using var agentHost = new ServiceHost(null, loggerFactory);
 if (agentSocketIndex >= 0)
 {
     agentHost.AddService<IAgent>(new Agent());
+    agentHost.AddService<IHelperFaults>(new Faults());
     var open = args.Contains("--agent-socket-open");
     await agentHost.StartAsync(new UnixSocketEndpoint(args[agentSocketIndex + 1])
     {
@@ -193,6 +201,13 @@ internal sealed class Privileged : IPrivileged
     public ValueTask<string> RootOnly(string payload) => ValueTask.FromResult("root:" + payload);
 
     public ValueTask<string> AdminsOnly(string payload) => ValueTask.FromResult("admin:" + payload);
+}
+
+internal sealed class Faults : IFaults, IHelperFaults
+{
+    public ValueTask<int> Fail(string message) => throw new ArgumentException(message);
+
+    public ValueTask<int> FailDeclared(string code, string message) => throw new ServiceFaultException(code, message);
 }
 
 internal sealed class Agent : IAgent

@@ -41,14 +41,24 @@ public sealed partial class BehaviourTests(SharedServiceFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task An_exception_in_the_implementation_reaches_the_caller_typed()
+    public async Task An_exception_in_the_implementation_reaches_the_caller_as_a_fault_that_says_nothing_but_its_id()
     {
         await using var connection = await ConnectAsync();
-        var fault = await Assert.ThrowsAsync<RemoteFaultException>(() => connection.Proxy.Fail("disk on fire").AsTask());
-        Assert.Equal("System.InvalidOperationException", fault.RemoteExceptionType);
-        Assert.Equal("disk on fire", fault.RemoteMessage);
-        Assert.Equal("Fail", fault.Method);
+        var secret = "disk on fire at /var/lib/secret-" + Guid.NewGuid();
+        var fault = await Assert.ThrowsAsync<RemoteFaultException>(() => connection.Proxy.Fail(secret).AsTask());
+        Assert.Null(fault.RemoteExceptionType);
+        Assert.Null(fault.RemoteMessage);
         Assert.Null(fault.RemoteStackTrace);
+        Assert.Equal("Fail", fault.Method);
+        Assert.DoesNotContain("secret", fault.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", fault.Message, StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{16}$", fault.FaultId);
+        Assert.Contains(fault.FaultId!, fault.Message, StringComparison.Ordinal);
+
+        // The operator finds the whole exception in the daemon's log under the id the caller was given.
+        var logged = await fixture.Service.WaitForOutputLineAsync(fault.FaultId!);
+        Assert.Contains("test.behaviour.Fail", logged, StringComparison.Ordinal);
+        await fixture.Service.WaitForOutputLineAsync(secret);
         Assert.Equal(1, await connection.Proxy.DelayedEcho(1, 0));
     }
 

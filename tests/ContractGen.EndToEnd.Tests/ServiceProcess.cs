@@ -40,6 +40,25 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the service has printed a line that holds every one of <paramref name="texts"/> (its console log is written asynchronously).</summary>
+    public async Task<string> WaitForOutputLineAsync(params string[] texts)
+    {
+        for (var i = 0; i < 3000; i++)
+        {
+            lock (_output)
+            {
+                if (_output.FirstOrDefault(line => texts.All(t => line.Contains(t, StringComparison.Ordinal))) is { } found)
+                {
+                    return found;
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new Xunit.Sdk.XunitException($"The service printed no line holding {string.Join(" and ", texts.Select(t => $"'{t}'"))}. Its output:\n{Output}");
+    }
+
     public string AgentSocketPath => Path.Combine(_directory, "agent.sock");
 
     public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null, bool agentSocketOpen = false, string[]? extraArguments = null)

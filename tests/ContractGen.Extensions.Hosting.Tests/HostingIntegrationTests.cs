@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -233,15 +235,22 @@ public sealed class HostingIntegrationTests
         Assert.Contains("AddService", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_implementation_that_cannot_be_resolved_fails_the_call_not_the_host()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_implementation_that_cannot_be_resolved_fails_the_call_not_the_host(bool includeDetails)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var directory = Directory.CreateTempSubdirectory("cgx-").FullName;
         try
         {
             var socket = Path.Combine(directory, "t.sock");
+            var logs = new CapturingLoggerProvider();
+            builder.Logging.AddProvider(logs);
             builder.Services.AddSingleton<InstanceTracker>();
+
+            // The option as an application's configuration would set it.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ContractGen:IncludeExceptionDetails"] = includeDetails ? "true" : "false" });
 
             // ScopedDependency is missing: TrackedService cannot be built.
             builder.Services.AddContractGenHost().ListenOn(Transports.ServiceEndpoint.UnixSocket(socket)).AddService<ITracked, TrackedService>(ServiceLifetimeScope.PerCall);
@@ -250,7 +259,11 @@ public sealed class HostingIntegrationTests
             await using (var connection = await ServiceConnection.ConnectAsync<ITracked>(Transports.ServiceEndpoint.UnixSocket(socket)))
             {
                 var error = await Assert.ThrowsAsync<RemoteFaultException>(() => connection.Proxy.WhoServesAsync().AsTask());
-                Assert.Contains("ScopedDependency", error.Message, StringComparison.Ordinal);
+
+                // A per-user agent tells its caller why only when the application opts in; its log always says.
+                Assert.Equal(includeDetails, error.Message.Contains("ScopedDependency", StringComparison.Ordinal));
+                Assert.NotNull(error.FaultId);
+                Assert.Contains(logs.Messages, m => m.Message.Contains(error.FaultId!, StringComparison.Ordinal) && m.Message.Contains("ScopedDependency", StringComparison.Ordinal));
 
                 // The connection and the host go on.
                 await Assert.ThrowsAsync<RemoteFaultException>(() => connection.Proxy.WhoServesAsync().AsTask());

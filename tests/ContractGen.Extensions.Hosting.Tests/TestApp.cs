@@ -105,6 +105,6 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => owner._messages.Enqueue((category, formatter(state, exception)));
+            => owner._messages.Enqueue((category, formatter(state, exception) + (exception is null ? "" : "\n" + exception)));
     }
 }

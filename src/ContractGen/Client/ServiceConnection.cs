@@ -558,6 +558,11 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
                     payload.Return();
                 }
 
+                if (error.Code == ErrorCode.ServiceFault)
+                {
+                    CheckDeclaredFault(error);
+                }
+
                 if (!TryFailCall(header.CallId, error) && FindStream(header.CallId) is { } failedStream)
                 {
                     failedStream.Complete(CreateRemoteException(error, failedStream.Method));
@@ -712,9 +717,28 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         }
     }
 
+    /// <summary>A declared fault's code and message are the service's words to this client's code: held to the rule the service is.</summary>
+    private static void CheckDeclaredFault(in ErrorMessage error)
+    {
+        if (error.Details is not [var code] || !ServiceFaultException.IsValidCode(code))
+        {
+            throw new MalformedMessageException("the service sent a declared fault without a valid code");
+        }
+
+        if (error.Message.Length > ServiceFaultException.MaxMessageLength)
+        {
+            throw new MalformedMessageException($"the service sent a declared fault whose message is {error.Message.Length} characters long; at most {ServiceFaultException.MaxMessageLength} are allowed");
+        }
+    }
+
+    private static string? OrNull(string text) => text.Length == 0 ? null : text;
+
     private Exception CreateRemoteException(in ErrorMessage error, MethodDescriptor method) => error.Code switch
     {
-        ErrorCode.RemoteFault => new RemoteFaultException(method.Name, error.TypeName, error.Message, error.StackTrace),
+        // Empty means "not said": the service keeps undeclared exceptions to itself unless its options let them out.
+        ErrorCode.RemoteFault => new RemoteFaultException(method.Name, OrNull(error.TypeName), OrNull(error.Message), error.StackTrace,
+            error.Details is [var faultId, ..] ? OrNull(faultId) : null),
+        ErrorCode.ServiceFault => new ServiceFaultException(method.Name, error.Details![0], error.Message),
         ErrorCode.MethodNotFound => new ServiceMethodNotSupportedException(Contract.Name, method.Signature),
         ErrorCode.BadRequest => new MessageRejectedException(method.Name, error.Message),
         ErrorCode.AccessDenied => new AccessDeniedException(method.Name, error.Message),
@@ -725,7 +749,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
             $"the call to '{method.Name}'", error.Message),
         ErrorCode.ShuttingDown => new ServiceConnectionException(ConnectionCloseReason.HostShuttingDown,
             $"The service for '{Contract.Name}' is shutting down and cancelled '{method.Name}' before it completed: {error.Message}"),
-        _ => new RemoteFaultException(method.Name, error.TypeName, $"(unknown error code {(byte)error.Code}) {error.Message}", error.StackTrace),
+        _ => new RemoteFaultException(method.Name, OrNull(error.TypeName), $"(unknown error code {(byte)error.Code}) {error.Message}", error.StackTrace),
     };
 
     private ServiceConnectionException CreateClosedException(MethodDescriptor method)

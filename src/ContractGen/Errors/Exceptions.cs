@@ -93,30 +93,135 @@ public sealed class ContractMismatchException : ServiceConnectionException
     public string RemoteDescription { get; }
 }
 
-/// <summary>The service's implementation threw. The remote exception's type and message travel; its stack trace only if the host opts in.</summary>
+/// <summary>
+/// The service's implementation failed with an exception it did not declare. What the caller learns depends on the
+/// service: across a privilege boundary (<see cref="ServiceContext.System"/> and <see cref="ServiceContext.User"/>
+/// contracts) only that the call failed and a <see cref="FaultId"/> that the service's log holds with the full
+/// exception; the exception's type when the host sets <see cref="ServiceHostOptions.IncludeExceptionTypes"/>; its
+/// message and stack trace only with <see cref="ServiceHostOptions.IncludeExceptionDetails"/>. A private helper
+/// (<see cref="ServiceContext.Application"/>) sends the type and message by default. A fault the contract means its
+/// callers to see arrives as <see cref="ServiceFaultException"/> instead.
+/// </summary>
 public sealed class RemoteFaultException : ContractGenException
 {
     /// <summary>Creates the exception.</summary>
-    public RemoteFaultException(string method, string remoteExceptionType, string remoteMessage, string? remoteStackTrace)
-        : base($"The service's implementation of '{method}' threw {remoteExceptionType}: {remoteMessage}")
+    /// <param name="method">The contract method that failed.</param>
+    /// <param name="remoteExceptionType">The full type name of the service's exception, when the service sent it.</param>
+    /// <param name="remoteMessage">The service's exception message, when the service sent it.</param>
+    /// <param name="remoteStackTrace">The service's stack trace, when the service sent it.</param>
+    /// <param name="faultId">The id under which the service logged the failure, when it sent one.</param>
+    public RemoteFaultException(string method, string? remoteExceptionType, string? remoteMessage, string? remoteStackTrace, string? faultId = null)
+        : base(Describe(method, remoteExceptionType, remoteMessage, faultId))
     {
         Method = method;
         RemoteExceptionType = remoteExceptionType;
         RemoteMessage = remoteMessage;
         RemoteStackTrace = remoteStackTrace;
+        FaultId = faultId;
     }
 
     /// <summary>The contract method that failed.</summary>
     public string Method { get; }
 
-    /// <summary>The full type name of the exception thrown in the service.</summary>
-    public string RemoteExceptionType { get; }
+    /// <summary>
+    /// The full type name of the exception thrown in the service; <see langword="null"/> when the service does not say
+    /// (the default of System and User contracts, see <see cref="ServiceHostOptions.IncludeExceptionTypes"/>).
+    /// </summary>
+    public string? RemoteExceptionType { get; }
 
-    /// <summary>The message of the exception thrown in the service.</summary>
-    public string RemoteMessage { get; }
+    /// <summary>
+    /// The message of the exception thrown in the service; <see langword="null"/> when the service does not say (the
+    /// default of System and User contracts, see <see cref="ServiceHostOptions.IncludeExceptionDetails"/>).
+    /// </summary>
+    public string? RemoteMessage { get; }
 
     /// <summary>The service-side stack trace, when the host sets <see cref="ServiceHostOptions.IncludeExceptionDetails"/>; otherwise <see langword="null"/>.</summary>
     public string? RemoteStackTrace { get; }
+
+    /// <summary>
+    /// A random id the service logged with the full exception (16 hex digits): give it to the service's operator, who
+    /// finds the failure in the service's log under it. <see langword="null"/> from a service that sent none.
+    /// </summary>
+    public string? FaultId { get; }
+
+    private static string Describe(string method, string? type, string? message, string? faultId)
+    {
+        var id = faultId is null ? "" : $" (fault id {faultId})";
+        return (type, message) switch
+        {
+            (null, null) => $"The service's implementation of '{method}' failed{id}. The service does not tell its callers why; its log records the failure{(faultId is null ? "" : " under that fault id")}.",
+            (not null, null) => $"The service's implementation of '{method}' threw {type}{id}. Its log records the details{(faultId is null ? "" : " under that fault id")}.",
+            _ => $"The service's implementation of '{method}' threw {type ?? "an exception"}: {message}{id}",
+        };
+    }
+}
+
+/// <summary>
+/// A fault a service declares on purpose, as part of its contract (for example a not-found): a stable
+/// <see cref="Code"/> and a message written for the caller. The implementation throws it; the caller receives it with
+/// the same code and message, whatever the host's <see cref="ServiceHostOptions.IncludeExceptionDetails"/>. Anything
+/// else an implementation throws reaches the caller as a <see cref="RemoteFaultException"/> that says little.
+/// </summary>
+/// <remarks>
+/// A code is 1 to <see cref="MaxCodeLength"/> ASCII letters, digits, <c>.</c>, <c>_</c> or <c>-</c>, starting with a
+/// letter (<c>zone-not-found</c>); check one with <see cref="IsValidCode"/>. A fault thrown with a code that breaks the
+/// rule is not sent as declared: the caller gets a <see cref="RemoteFaultException"/> and the host logs why. A message
+/// longer than <see cref="MaxMessageLength"/> characters is cut to that length. The message crosses the boundary: put
+/// in it only what the caller may know. A <see cref="ServiceFaultException"/> that a service received from another
+/// service and lets escape travels on as its own declared fault: catch it where that is not what its contract means.
+/// </remarks>
+public sealed class ServiceFaultException : ContractGenException
+{
+    /// <summary>The longest code, in characters.</summary>
+    public const int MaxCodeLength = 64;
+
+    /// <summary>The longest message that travels, in characters; a longer one is cut.</summary>
+    public const int MaxMessageLength = 1024;
+
+    /// <summary>Creates a fault for the implementation to throw.</summary>
+    /// <param name="code">The fault's stable code, e.g. <c>zone-not-found</c> (see <see cref="IsValidCode"/>).</param>
+    /// <param name="message">What the caller is told, e.g. <c>Unknown time zone 'Nowhere'.</c></param>
+    public ServiceFaultException(string code, string message)
+        : base(message ?? throw new ArgumentNullException(nameof(message)))
+    {
+        Code = code ?? throw new ArgumentNullException(nameof(code));
+    }
+
+    /// <summary>The fault as a client received it for <paramref name="method"/>.</summary>
+    internal ServiceFaultException(string method, string code, string message)
+        : base(message)
+    {
+        Code = code;
+        Method = method;
+    }
+
+    /// <summary>The fault's stable code, which callers may branch on.</summary>
+    public string Code { get; }
+
+    /// <summary>On the client, the contract method that failed; <see langword="null"/> where the implementation throws it.</summary>
+    public string? Method { get; }
+
+    /// <summary>
+    /// Whether <paramref name="code"/> may travel as a declared fault's code: 1 to <see cref="MaxCodeLength"/> ASCII
+    /// letters, digits, <c>.</c>, <c>_</c> or <c>-</c>, starting with a letter.
+    /// </summary>
+    public static bool IsValidCode([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? code)
+    {
+        if (code is not { Length: > 0 and <= MaxCodeLength } || !char.IsAsciiLetter(code[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in code)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>The service does not implement a method of this client's contract (it runs an older or different version).</summary>

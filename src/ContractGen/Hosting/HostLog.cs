@@ -23,8 +23,8 @@ internal static partial class HostLog
     [LoggerMessage(6, LogLevel.Warning, "Connection {ConnectionId}: a request to {Contract}.{Method} from {Caller} could not be decoded: {Detail}")]
     public static partial void MalformedRequest(this ILogger logger, long connectionId, string contract, string method, string caller, string detail);
 
-    [LoggerMessage(7, LogLevel.Error, "Connection {ConnectionId}: {Contract}.{Method} threw")]
-    public static partial void CallFailed(this ILogger logger, long connectionId, string contract, string method, Exception exception);
+    [LoggerMessage(7, LogLevel.Error, "Connection {ConnectionId}: {Contract}.{Method} called by {Caller} threw; the caller was told fault id {FaultId}")]
+    public static partial void CallFailed(this ILogger logger, long connectionId, string contract, string method, string caller, string faultId, Exception exception);
 
     [LoggerMessage(8, LogLevel.Information, "Connection {ConnectionId} runs another version of '{Contract}' (client fingerprint {ClientFingerprint:x16}, host {HostFingerprint:x16}); methods are matched one by one")]
     public static partial void VersionSkew(this ILogger logger, long connectionId, string contract, ulong clientFingerprint, ulong hostFingerprint);
@@ -52,6 +52,13 @@ internal static partial class HostLog
 
     [LoggerMessage(17, LogLevel.Warning, "Connection {ConnectionId}: refused {Contract}.{Method} for pid {Pid}, uid {Uid}: quota {Quota} ({Limit}) reached ({Unlogged} more refusals of this user not logged since the last)")]
     public static partial void CallQuotaExceeded(this ILogger logger, long connectionId, string contract, string method, int? pid, uint uid, Quota quota, long limit, int unlogged);
+
+    // Faults: 30-39.
+    [LoggerMessage(30, LogLevel.Debug, "Connection {ConnectionId}: {Contract}.{Method} answered with its declared fault {Code}: {Message}")]
+    public static partial void DeclaredFault(this ILogger logger, long connectionId, string contract, string method, string code, string message);
+
+    [LoggerMessage(31, LogLevel.Error, "Connection {ConnectionId}: {Contract}.{Method} threw a ServiceFaultException with the invalid code '{Code}' (a code is 1-64 ASCII letters, digits, '.', '_' or '-', starting with a letter); it was sent as an undeclared fault, fault id {FaultId}")]
+    public static partial void InvalidDeclaredFault(this ILogger logger, long connectionId, string contract, string method, string code, string faultId, Exception exception);
 
     [LoggerMessage(12, LogLevel.Information, "Host stopped")]
     public static partial void Stopped(this ILogger logger);

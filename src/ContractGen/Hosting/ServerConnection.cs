@@ -477,23 +477,124 @@ internal sealed class ServerConnection : IFrameHandler, IReadGate
                 break;
 
             case OperationCanceledException when _shuttingDown:
-                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.ShuttingDown, failure.GetType().FullName!, "the host stopped before the call completed", null));
+                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.ShuttingDown, string.Empty, "the host stopped before the call completed", null));
                 break;
 
             case ServiceConnectionException when Channel.IsClosed:
                 break;
 
-            default:
-                Logger.CallFailed(Id, _dispatcher!.Contract.Name, method, failure);
-                var includeDetails = _host.Options.IncludeExceptionDetails;
-                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.RemoteFault, failure.GetType().FullName ?? failure.GetType().Name,
-                    failure.Message, includeDetails ? failure.StackTrace : null));
+            case ServiceFaultException declared when ServiceFaultException.IsValidCode(declared.Code):
+                // Part of the contract, not a leak: its code and message travel whatever the options say.
+                var message = Truncate(declared.Message, ServiceFaultException.MaxMessageLength);
+                Logger.DeclaredFault(Id, _dispatcher!.Contract.Name, method, declared.Code, message);
+                SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.ServiceFault, string.Empty, message, null, [declared.Code]));
                 break;
+
+            case ServiceFaultException invalid:
+                {
+                    var faultId = NewFaultId();
+                    Logger.InvalidDeclaredFault(Id, _dispatcher!.Contract.Name, method, Truncate(invalid.Code, 80), faultId, invalid);
+                    SendFault(call, invalid, faultId);
+                    break;
+                }
+
+            case MessageTooLargeException tooLarge:
+                {
+                    // The library's own words about sizes and limits: what the caller needs to fix its call, nothing more.
+                    var faultId = NewFaultId();
+                    Logger.CallFailed(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", faultId, tooLarge);
+                    SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.RemoteFault, typeof(MessageTooLargeException).FullName!,
+                        tooLarge.Message, null, [faultId]));
+                    break;
+                }
+
+            default:
+                {
+                    var faultId = NewFaultId();
+                    Logger.CallFailed(Id, _dispatcher!.Contract.Name, method, Caller?.ToString() ?? "unknown caller", faultId, failure);
+                    SendFault(call, failure, faultId);
+                    break;
+                }
         }
     }
 
+    /// <summary>
+    /// Tells the client that its call failed with an exception the contract does not declare: the fault id always; the
+    /// type name and message only where the options or the contract's context allow (see <see cref="ServiceHostOptions.IncludeExceptionDetails"/>).
+    /// </summary>
+    private void SendFault(ServerCall call, Exception failure, string faultId)
+    {
+        var options = _host.Options;
+        var details = options.IncludeExceptionDetails;
+
+        // A private helper answers only the application that started it, as the same user or a lesser one: its
+        // exceptions tell that application about its own data. Daemons and agents answer other processes.
+        var privateHelper = _dispatcher!.Contract.Context == ServiceContext.Application;
+        var type = details || privateHelper || options.IncludeExceptionTypes ? failure.GetType().FullName ?? failure.GetType().Name : string.Empty;
+        var message = details || privateHelper ? failure.Message : string.Empty;
+        SendError(call.CallId, call.MethodId, new ErrorMessage(ErrorCode.RemoteFault, type, message, details ? failure.StackTrace : null, [faultId]));
+    }
+
+    /// <summary>16 random hex digits: enough that an operator's search of the log finds one failure, guessable by nobody.</summary>
+    private static string NewFaultId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>At most <paramref name="max"/> characters, never ending in half a surrogate pair.</summary>
+    private static string Truncate(string text, int max)
+    {
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var length = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return text[..length];
+    }
+
+    /// <summary>
+    /// Sends an error without ever throwing into the caller: a send refused at once (too large for the client's limit)
+    /// must not escape from the call's completion, where it would end the process.
+    /// </summary>
     private void SendError(uint callId, uint methodId, ErrorMessage error)
-        => _ = SendAndObserveAsync(Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, error));
+        => _ = SendErrorAsync(callId, methodId, error);
+
+    private async Task SendErrorAsync(uint callId, uint methodId, ErrorMessage error)
+    {
+        try
+        {
+            await Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, error).ConfigureAwait(false);
+            return;
+        }
+        catch (MessageTooLargeException)
+        {
+            // The client accepts smaller frames than this error (a long message or stack): it must still learn that its
+            // call failed, or it would wait for an answer that never comes. The fault id or declared code stays.
+        }
+        catch (ContractGenException)
+        {
+            return;
+        }
+
+        var smaller = error with
+        {
+            TypeName = string.Empty,
+            Message = error.Code == ErrorCode.ServiceFault ? "(the service's message was larger than this client accepts)" : string.Empty,
+            StackTrace = null,
+            Details = error.Code is ErrorCode.RemoteFault or ErrorCode.ServiceFault ? error.Details : null,
+        };
+        try
+        {
+            await Channel.SendAsync<ErrorMessage, ErrorMessage>(FrameKind.Error, callId, methodId, smaller).ConfigureAwait(false);
+        }
+        catch (ContractGenException)
+        {
+            // Closed meanwhile; a fault id and a code of at most 64 characters fit the smallest frame limit (1 KiB).
+        }
+    }
 
     private static async Task SendAndObserveAsync(ValueTask send)
     {

@@ -77,7 +77,23 @@ public sealed class ServiceHostOptions
     /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Whether a client sees the stack trace of an exception its call raised in the service. Default: false.</summary>
+    /// <summary>
+    /// Whether a client of a <see cref="ServiceContext.System"/> or <see cref="ServiceContext.User"/> contract learns the
+    /// type name of an undeclared exception its call raised in the service (<see cref="RemoteFaultException.RemoteExceptionType"/>).
+    /// Off, the client learns only that the call failed and the fault id the host logged the exception under. A type name
+    /// says which code failed, not with what data; <see cref="IncludeExceptionDetails"/> sends more. A private helper
+    /// (<see cref="ServiceContext.Application"/>) always sends it. Default: false.
+    /// </summary>
+    public bool IncludeExceptionTypes { get; set; }
+
+    /// <summary>
+    /// Whether a client learns the type name, message and stack trace of an undeclared exception its call raised in
+    /// the service. Messages and stacks carry paths, names and internal state: across a privilege boundary (a
+    /// <see cref="ServiceContext.System"/> daemon, which analyzer CGEN4002 warns about) turn this on only to debug. A
+    /// private helper (<see cref="ServiceContext.Application"/>) sends type and message by default and the stack trace
+    /// with this. Faults a contract declares (<see cref="ServiceFaultException"/>) travel whatever this says.
+    /// Default: false.
+    /// </summary>
     public bool IncludeExceptionDetails { get; set; }
 
     /// <summary>

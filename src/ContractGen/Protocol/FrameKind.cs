@@ -64,7 +64,11 @@ public enum FrameOptions : byte
 /// <summary>Why a call failed, carried in an <see cref="FrameKind.Error"/> frame.</summary>
 public enum ErrorCode : byte
 {
-    /// <summary>The implementation threw.</summary>
+    /// <summary>
+    /// The implementation threw an exception it did not declare. <c>Details</c> holds the fault id the host logged it
+    /// under; <c>TypeName</c> and <c>Message</c> are empty unless the host's options (or a private helper's defaults)
+    /// let them travel.
+    /// </summary>
     RemoteFault = 1,
 
     /// <summary>The service does not know the method id.</summary>
@@ -87,6 +91,13 @@ public enum ErrorCode : byte
     /// run and the connection stays open. <c>Details</c> holds the quota's name and its limit.
     /// </summary>
     QuotaExceeded = 7,
+
+    /// <summary>
+    /// The implementation threw a <see cref="ServiceFaultException"/>: a fault its contract declares. <c>Details</c>
+    /// holds its code (checked by both sides with <see cref="ServiceFaultException.IsValidCode"/>), <c>Message</c> its
+    /// message of at most <see cref="ServiceFaultException.MaxMessageLength"/> characters.
+    /// </summary>
+    ServiceFault = 8,
 }
 
 /// <summary>Why a peer is ending the connection, carried in the method-id field of a <see cref="FrameKind.GoAway"/> frame.</summary>

@@ -226,9 +226,9 @@ internal sealed class TempDirectory : IDisposable
 /// <summary>Records what the host logs, so tests can check that a misbehaving peer was reported.</summary>
 internal sealed class TestLoggerFactory : ILoggerFactory
 {
-    private readonly ConcurrentQueue<(LogLevel Level, int EventId, string Message)> _entries = new();
+    private readonly ConcurrentQueue<(LogLevel Level, int EventId, string Message, Exception? Exception)> _entries = new();
 
-    public IReadOnlyCollection<(LogLevel Level, int EventId, string Message)> Entries => _entries;
+    public IReadOnlyCollection<(LogLevel Level, int EventId, string Message, Exception? Exception)> Entries => _entries;
 
     public bool Contains(int eventId, string text)
         => _entries.Any(e => e.EventId == eventId && e.Message.Contains(text, StringComparison.Ordinal));
@@ -243,7 +243,7 @@ internal sealed class TestLoggerFactory : ILoggerFactory
     {
     }
 
-    private sealed class Logger(ConcurrentQueue<(LogLevel, int, string)> entries) : ILogger
+    private sealed class Logger(ConcurrentQueue<(LogLevel, int, string, Exception?)> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull
@@ -252,6 +252,6 @@ internal sealed class TestLoggerFactory : ILoggerFactory
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => entries.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
+            => entries.Enqueue((logLevel, eventId.Id, formatter(state, exception), exception));
     }
 }
