@@ -70,8 +70,6 @@ public sealed class ReplyBatchTests
 
         public PeerCredentials? PeerCredentials => inner.PeerCredentials;
 
-    public bool IsInProcess => inner.IsInProcess;
-
         public bool IsInProcess => inner.IsInProcess;
 
         public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
