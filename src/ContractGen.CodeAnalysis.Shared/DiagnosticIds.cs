@@ -34,4 +34,7 @@ internal static class DiagnosticIds
     public const string MissingAuthorization = "CGEN3006";
     public const string UnsafePath = "CGEN3007";
     public const string SyncOverAsyncCall = "CGEN4001";
+
+    // Client options that weaken a connection's security (ServerIdentityCheckAnalyzer).
+    public const string ServerIdentityCheckOff = "CGEN4003";
 }
