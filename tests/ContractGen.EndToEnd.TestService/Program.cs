@@ -273,6 +273,9 @@ internal sealed class Validated : IValidated
 
     public ValueTask<int> Encoded(string data, string[] names, double ratio) => ValueTask.FromResult(names.Length);
 
+    public ValueTask<int> Labels(List<string> tags, Dictionary<string, byte[]> blobs, List<List<string>> grid)
+        => ValueTask.FromResult(tags.Sum(t => t.Length) + blobs.Sum(b => b.Key.Length + b.Value.Length) + grid.Sum(row => row.Sum(cell => cell.Length)));
+
     public ValueTask<int> Extra(string name, List<int> items, int shadeCode, string note) => ValueTask.FromResult(items.Count + shadeCode);
 }
 
