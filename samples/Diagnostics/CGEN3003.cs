@@ -1,9 +1,9 @@
 // CGEN3003: string, buffer or collection without an explicit bound (docs/diagnostics/CGEN3003.md).
 // Every local user can call a System daemon: without a bound, one call can make it allocate gigabytes.
 // 'dotnet build samples/Diagnostics' prints (less the directory, the help link and the project):
-// CGEN3003.cs(16,26): warning CGEN3003: Bound parameter 'key' of 'PutAsync' with [StringLength(...)], or set MaxStringLength on the contract's [ServiceContract]
-// CGEN3003.cs(16,38): warning CGEN3003: Bound parameter 'value' of 'PutAsync' with [MaxLength(...)], or set MaxByteLength on the contract's [ServiceContract]
-// CGEN3003.cs(19,56): warning CGEN3003: Bound each element of parameter 'tags' of 'TagAsync' with [ElementMaxLength(...)], or set MaxStringLength on the contract's [ServiceContract]
+// CGEN3003.cs(19,26): warning CGEN3003: Bound parameter 'key' of 'PutAsync' with [StringLength(...)], or set MaxStringLength on the contract's [ServiceContract]
+// CGEN3003.cs(19,38): warning CGEN3003: Bound parameter 'value' of 'PutAsync' with [MaxLength(...)], or set MaxByteLength on the contract's [ServiceContract]
+// CGEN3003.cs(22,78): warning CGEN3003: Bound each element of parameter 'tags' of 'TagAsync' with [ElementMaxLength(...)], or set MaxStringLength on the contract's [ServiceContract]
 using System.Collections.Generic;
 using System.ComponentModel.DataAnnotations;
 using System.Threading;
