@@ -59,7 +59,7 @@ public sealed class ServerIdentityCheckAnalyzer : DiagnosticAnalyzer
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is not IPropertyReferenceOperation { Property.Name: PropertyName } property
             || !SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, types.Options)
-            || Unwrap(assignment.Value)!.ConstantValue is not { HasValue: true, Value: false })
+            || OperationFacts.WithoutConversions(assignment.Value)!.ConstantValue is not { HasValue: true, Value: false })
         {
             return;
         }
@@ -86,7 +86,7 @@ public sealed class ServerIdentityCheckAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static bool FollowOptions(IOperation? instance, IOperation assignment, Types types, List<(int, string)> contexts)
     {
-        instance = Unwrap(instance);
+        instance = OperationFacts.WithoutConversions(instance);
         if (instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver })
         {
             // new ServiceConnectionOptions { VerifyServerIdentity = false }, or new HelperOptions { Connection = { ... } }.
@@ -138,12 +138,7 @@ public sealed class ServerIdentityCheckAnalyzer : DiagnosticAnalyzer
     /// <summary>Every use of <paramref name="local"/> in its method, each of which must be a connection seen or an option set.</summary>
     private static bool FollowLocal(ILocalSymbol local, IOperation anywhere, Types types, List<(int, string)> contexts)
     {
-        var root = anywhere;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
+        var root = OperationFacts.Root(anywhere);
         var allSeen = true;
         var used = false;
         foreach (var reference in root.Descendants().OfType<ILocalReferenceOperation>())
@@ -192,16 +187,6 @@ public sealed class ServerIdentityCheckAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-
-    private static IOperation? Unwrap(IOperation? operation)
-    {
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
-
-        return operation;
     }
 
     /// <summary>The runtime types the rule looks for, resolved once per compilation.</summary>
