@@ -346,6 +346,18 @@ internal static class DiagnosticDescriptors
         helpLinkUri: HelpLinkBase + DiagnosticIds.ExceptionDetailsInSystemDaemon + ".md",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>{0}: whose connection, e.g. "the System contract 'IClock'".</summary>
+    public static readonly DiagnosticDescriptor ServerIdentityCheckOff = new(
+        id: DiagnosticIds.ServerIdentityCheckOff,
+        title: "Server identity check turned off",
+        messageFormat: "Keep VerifyServerIdentity on for {0} and set ExpectedServerUserId to the uid the service runs as, instead of accepting whoever answers on the socket",
+        category: UsageCategory,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "ServiceConnectionOptions.VerifyServerIdentity makes a client refuse, before it sends anything, a service that does not run as root or the expected uid (System contracts) or as the client's own user (User contracts). "
+            + "Without it, any local user who can put a socket at the path, or bind it first, reads every argument and answers every call.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.ServerIdentityCheckOff + ".md");
+
     /// <summary>The rules the parser checks, in ID order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> ContractStructure { get; } = ImmutableArray.Create(
         ContractMustBePartial,

@@ -61,7 +61,7 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
             Report(context, tasks, invocation.Instance, ".Wait()");
         }
         else if (method.Name == "GetResult" && method.Parameters.Length == 0
-                 && Unwrap(invocation.Instance) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", TargetMethod.Parameters.Length: 0 } getAwaiter
+                 && OperationFacts.WithoutConversions(invocation.Instance) is IInvocationOperation { TargetMethod.Name: "GetAwaiter", TargetMethod.Parameters.Length: 0 } getAwaiter
                  && tasks.IsAwaitable(getAwaiter.TargetMethod.ContainingType))
         {
             Report(context, tasks, getAwaiter.Instance, ".GetAwaiter().GetResult()");
@@ -72,16 +72,16 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
     {
         // proxy.GetAsync().ConfigureAwait(false).GetAwaiter().GetResult() and proxy.GetAsync().AsTask().Result block as well,
         // and so does a wait on a local that holds such a task: 'var t = proxy.GetAsync(); t.Wait();'.
-        var operation = Unwrap(instance);
+        var operation = OperationFacts.WithoutConversions(instance);
         while (true)
         {
             if (operation is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "AsTask" } wrapper && tasks.IsAwaitable(wrapper.TargetMethod.ContainingType))
             {
-                operation = Unwrap(wrapper.Instance);
+                operation = OperationFacts.WithoutConversions(wrapper.Instance);
             }
             else if (operation is ILocalReferenceOperation local && SingleAssignment(local) is { } assigned)
             {
-                operation = Unwrap(assigned);
+                operation = OperationFacts.WithoutConversions(assigned);
             }
             else
             {
@@ -105,14 +105,8 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static IOperation? SingleAssignment(ILocalReferenceOperation reference)
     {
-        var body = reference.Parent;
-        while (body?.Parent is not null)
-        {
-            body = body.Parent;
-        }
-
         IOperation? initializer = null;
-        foreach (var operation in body?.Descendants() ?? [])
+        foreach (var operation in OperationFacts.Root(reference).Descendants())
         {
             switch (operation)
             {
@@ -126,16 +120,6 @@ public sealed class SyncOverAsyncAnalyzer : DiagnosticAnalyzer
         }
 
         return initializer;
-    }
-
-    private static IOperation? Unwrap(IOperation? operation)
-    {
-        while (operation is IConversionOperation or IParenthesizedOperation)
-        {
-            operation = operation is IConversionOperation conversion ? conversion.Operand : ((IParenthesizedOperation)operation).Operand;
-        }
-
-        return operation;
     }
 
     /// <summary>The task and awaitable types, and the test for a service call, resolved once per compilation.</summary>

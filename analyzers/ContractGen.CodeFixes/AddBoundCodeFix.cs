@@ -10,8 +10,10 @@ namespace ContractGen.CodeFixes;
 
 /// <summary>
 /// Fixes CGEN3003 by adding the bound the analyzer proposes in the diagnostic's properties: <c>[StringLength(1024)]</c> on a
-/// string, <c>[MaxLength(n)]</c> on a buffer or collection (with <c>using System.ComponentModel.DataAnnotations;</c>).
-/// The numbers are deliberately tight starting points to edit, never a limit looser than the contract's default.
+/// string, <c>[MaxLength(n)]</c> on a buffer or collection (with <c>using System.ComponentModel.DataAnnotations;</c>), and
+/// <c>[ElementMaxLength(n)]</c> or <c>[KeyMaxLength(n)]</c> (with <c>Depth = d</c> below the first level) on a collection
+/// whose elements or keys are unbounded. The numbers are deliberately tight starting points to edit, never a limit looser
+/// than the contract's default.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddBoundCodeFix)), Shared]
 public sealed class AddBoundCodeFix : AttributeCodeFixProvider
@@ -22,6 +24,7 @@ public sealed class AddBoundCodeFix : AttributeCodeFixProvider
     // The property names UnboundedInputAnalyzer sets (the fixes do not reference the analyzer assembly).
     private const string AttributeProperty = "Attribute";
     private const string LengthProperty = "Length";
+    private const string DepthProperty = "Depth";
 
     /// <inheritdoc/>
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.UnboundedInput);
@@ -32,9 +35,20 @@ public sealed class AddBoundCodeFix : AttributeCodeFixProvider
             : [];
 
     private static AttributeEdit? Edit(SyntaxNode root, Diagnostic diagnostic)
-        => diagnostic.Properties.TryGetValue(AttributeProperty, out var attribute) && attribute is "StringLength" or "MaxLength"
-           && diagnostic.Properties.TryGetValue(LengthProperty, out var length) && int.TryParse(length, out _)
-           && AttributeEditing.FindDeclaration(root, diagnostic.Location) is { } declaration
-            ? new AttributeEdit(declaration, "System.ComponentModel.DataAnnotations." + attribute, length)
-            : null;
+    {
+        if (!diagnostic.Properties.TryGetValue(AttributeProperty, out var attribute)
+            || !diagnostic.Properties.TryGetValue(LengthProperty, out var length) || !int.TryParse(length, out _)
+            || AttributeEditing.FindDeclaration(root, diagnostic.Location) is not { } declaration)
+        {
+            return null;
+        }
+
+        var arguments = diagnostic.Properties.TryGetValue(DepthProperty, out var depth) && int.TryParse(depth, out _) ? $"{length}, Depth = {depth}" : length;
+        return attribute switch
+        {
+            "StringLength" or "MaxLength" => new AttributeEdit(declaration, "System.ComponentModel.DataAnnotations." + attribute, arguments),
+            "ElementMaxLength" or "KeyMaxLength" => new AttributeEdit(declaration, "ContractGen." + attribute, arguments),
+            _ => null,
+        };
+    }
 }

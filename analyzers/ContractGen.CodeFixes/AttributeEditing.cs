@@ -52,19 +52,24 @@ internal static class AttributeEditing
         }
 
         var endOfLine = EndOfLine(root);
-        var byDeclaration = edits.GroupBy(e => e.Declaration).ToDictionary(g => g.Key, g => g.First());
+        // One declaration may get several attributes at once ([MaxLength] and [ElementMaxLength] on one list); each once.
+        var byDeclaration = edits.GroupBy(e => e.Declaration).ToDictionary(g => g.Key, g => g.Distinct().ToList());
         var updated = root.ReplaceNodes(byDeclaration.Keys, (original, rewritten) =>
         {
-            var edit = byDeclaration[original];
-            var attribute = SyntaxFactory.Attribute(
-                QualifiedName(edit.QualifiedName),
-                edit.Arguments is null ? null : SyntaxFactory.ParseAttributeArgumentList("(" + edit.Arguments + ")"));
-            return rewritten switch
+            foreach (var edit in byDeclaration[original])
             {
-                ParameterSyntax parameter => AddToParameter(parameter, attribute),
-                MemberDeclarationSyntax member => AddToMember(member, attribute, endOfLine),
-                _ => rewritten,
-            };
+                var attribute = SyntaxFactory.Attribute(
+                    QualifiedName(edit.QualifiedName),
+                    edit.Arguments is null ? null : SyntaxFactory.ParseAttributeArgumentList("(" + edit.Arguments + ")"));
+                rewritten = rewritten switch
+                {
+                    ParameterSyntax parameter => AddToParameter(parameter, attribute),
+                    MemberDeclarationSyntax member => AddToMember(member, attribute, endOfLine),
+                    _ => rewritten,
+                };
+            }
+
+            return rewritten;
         });
         return await SimplifyAsync(document.WithSyntaxRoot(updated), cancellationToken).ConfigureAwait(false);
     }

@@ -36,4 +36,7 @@ internal static class DiagnosticIds
     public const string UnprovenWireLayout = "CGEN3008";
     public const string SyncOverAsyncCall = "CGEN4001";
     public const string ExceptionDetailsInSystemDaemon = "CGEN4002";
+
+    // Client options that weaken a connection's security (ServerIdentityCheckAnalyzer).
+    public const string ServerIdentityCheckOff = "CGEN4003";
 }

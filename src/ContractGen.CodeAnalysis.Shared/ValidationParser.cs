@@ -17,6 +17,8 @@ internal sealed class ValidationParser
 {
     private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";
     private const string SafePathAttributeName = "ContractGen.SafePathAttribute";
+    private const string ElementMaxLengthAttributeName = "ContractGen.ElementMaxLengthAttribute";
+    private const string KeyMaxLengthAttributeName = "ContractGen.KeyMaxLengthAttribute";
     private static readonly string[] EmptyOk = { "empty-ok" };
     private static readonly string[] FlagsFlag = { "flags" };
 
@@ -42,8 +44,16 @@ internal sealed class ValidationParser
     public CheckModel? ForParameter(IParameterSymbol parameter)
         => Build(parameter.Type, parameter.GetAttributes(), topLevelParameter: true);
 
-    private CheckModel? Build(ITypeSymbol type, ImmutableArray<AttributeData> attributes, bool topLevelParameter = false)
+    /// <summary>
+    /// The check of a value of <paramref name="type"/> with <paramref name="attributes"/>, or of an element inside one:
+    /// <paramref name="level"/> collection steps below the attributed value, whose <c>[ElementMaxLength]</c> and
+    /// <c>[KeyMaxLength]</c> bounds are <paramref name="bounds"/> (an element has no attributes of its own).
+    /// </summary>
+    private CheckModel? Build(ITypeSymbol type, ImmutableArray<AttributeData> attributes, bool topLevelParameter = false,
+        IReadOnlyList<ElementBound>? bounds = null, int level = 0, bool isKey = false)
     {
+        bounds ??= ReadElementBounds(attributes);
+        var levelBound = level == 0 ? null : FindBound(bounds, level, isKey);
         var rules = new List<RuleModel>();
         var name = type.ToDisplayString(WireTypes.EmitFormat);
 
@@ -61,14 +71,14 @@ internal sealed class ValidationParser
 
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
-            var inner = Build(nullable.TypeArguments[0], attributes);
+            var inner = Build(nullable.TypeArguments[0], attributes, bounds: bounds, level: level, isKey: isKey);
             return rules.Count == 0 && inner is null ? null : Model(name, CheckShape.NullableValue, rules, inner);
         }
 
         switch (Classify(type, out var element, out var key))
         {
             case CheckShape.String:
-                AddLengthRules(rules, attributes, _maxString, "MaxStringLength");
+                AddLengthRules(rules, attributes, _maxString, "MaxStringLength", levelBound);
                 AddValueRules(rules, attributes, isString: true);
                 if (Find(attributes, "RegularExpressionAttribute")?.ConstructorArguments.FirstOrDefault().Value is string pattern)
                 {
@@ -90,15 +100,15 @@ internal sealed class ValidationParser
 
             case CheckShape.ByteArray:
             case CheckShape.ByteMemory:
-                AddLengthRules(rules, attributes, _maxBytes, "MaxByteLength");
+                AddLengthRules(rules, attributes, _maxBytes, "MaxByteLength", levelBound);
                 return Model(name, Classify(type, out _, out _), rules, null);
 
             case CheckShape.Array:
             case CheckShape.List:
             case CheckShape.Dictionary:
-                AddLengthRules(rules, attributes, _maxCollection, "MaxCollectionLength");
-                var elementCheck = Build(element!, ImmutableArray<AttributeData>.Empty);
-                var keyCheck = key is null ? null : Build(key, ImmutableArray<AttributeData>.Empty);
+                AddLengthRules(rules, attributes, _maxCollection, "MaxCollectionLength", levelBound);
+                var elementCheck = Build(element!, ImmutableArray<AttributeData>.Empty, bounds: bounds, level: level + 1);
+                var keyCheck = key is null ? null : Build(key, ImmutableArray<AttributeData>.Empty, bounds: bounds, level: level + 1, isKey: true);
                 return Model(name, Classify(type, out _, out _), rules, elementCheck, keyCheck);
 
             case CheckShape.Packable:
@@ -292,6 +302,42 @@ internal sealed class ValidationParser
     /// </summary>
     public static bool HasMaxLengthAttribute(ImmutableArray<AttributeData> attributes) => ReadMaxLength(attributes).Max is > 0;
 
+    /// <summary>
+    /// The <c>[ElementMaxLength]</c> and <c>[KeyMaxLength]</c> bounds on a value, for its elements and keys at each depth
+    /// (1 = the value's own elements or keys). A later attribute for the same depth wins.
+    /// </summary>
+    public static IReadOnlyList<ElementBound> ReadElementBounds(ImmutableArray<AttributeData> attributes)
+    {
+        List<ElementBound>? bounds = null;
+        foreach (var attribute in attributes)
+        {
+            var fullName = attribute.AttributeClass?.ToDisplayString();
+            var isKey = fullName == KeyMaxLengthAttributeName;
+            if ((isKey || fullName == ElementMaxLengthAttributeName) && attribute.ConstructorArguments.FirstOrDefault().Value is int length)
+            {
+                var depth = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Depth").Value.Value as int? ?? 1;
+                (bounds ??= new List<ElementBound>()).Add(new ElementBound(depth, isKey, length));
+            }
+        }
+
+        return bounds ?? (IReadOnlyList<ElementBound>)Array.Empty<ElementBound>();
+    }
+
+    /// <summary>The bound for the elements (or keys) <paramref name="depth"/> collection steps below the value, if one is set.</summary>
+    public static ElementBound? FindBound(IReadOnlyList<ElementBound> bounds, int depth, bool isKey)
+    {
+        ElementBound? found = null;
+        foreach (var bound in bounds)
+        {
+            if (bound.Depth == depth && bound.IsKey == isKey)
+            {
+                found = bound;
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Whether the value carries <c>[SafePath]</c>, with or without a root.</summary>
     public static bool HasSafePath(ImmutableArray<AttributeData> attributes) => FindExact(attributes, SafePathAttributeName) is not null;
 
@@ -317,7 +363,7 @@ internal sealed class ValidationParser
         return max;
     }
 
-    private static void AddLengthRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes, int defaultMax, string defaultName)
+    private static void AddLengthRules(List<RuleModel> rules, ImmutableArray<AttributeData> attributes, int defaultMax, string defaultName, ElementBound? levelBound = null)
     {
         int? min = null;
         string minName = string.Empty;
@@ -336,16 +382,21 @@ internal sealed class ValidationParser
             (min, minName) = (minimum, "[StringLength]");
         }
 
-        var (max, maxName) = ReadMaxLength(attributes);
+        // An element has no attributes of its own: its bound comes from [ElementMaxLength] or [KeyMaxLength] on the value.
+        var (max, maxName) = levelBound is { } bound
+            ? (bound.Length, bound.IsKey ? "[KeyMaxLength]" : "[ElementMaxLength]")
+            : ReadMaxLength(attributes);
 
         if (min is > 0)
         {
             rules.Add(Rule(RuleKind.MinLength, minName, min.Value.ToString(CultureInfo.InvariantCulture)));
         }
 
-        // [MaxLength] without an argument (-1) means "the largest the store allows": the contract's default.
-        var effectiveMax = max is > 0 ? max.Value : defaultMax;
-        rules.Add(Rule(RuleKind.MaxLength, max is > 0 ? maxName : "the contract's " + defaultName, effectiveMax.ToString(CultureInfo.InvariantCulture)));
+        // [MaxLength] without an argument (-1) means "the largest the store allows": the contract's default. An element
+        // bound of 0 is a real bound (only empty elements), since it cannot be written by accident.
+        var chosen = max is > 0 || (levelBound is not null && max is >= 0);
+        var effectiveMax = chosen ? max!.Value : defaultMax;
+        rules.Add(Rule(RuleKind.MaxLength, chosen ? maxName : "the contract's " + defaultName, effectiveMax.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static void AddRangeRule(List<RuleModel> rules, ImmutableArray<AttributeData> attributes)
@@ -445,3 +496,6 @@ internal sealed class ValidationParser
         _ => SymbolDisplay.FormatLiteral(value.ToString() ?? string.Empty, quote: true),
     };
 }
+
+/// <summary>An <c>[ElementMaxLength]</c> or <c>[KeyMaxLength]</c> bound: the largest length of the elements (or keys) <see cref="Depth"/> collection steps below the value.</summary>
+internal readonly record struct ElementBound(int Depth, bool IsKey, int Length);

@@ -20,11 +20,131 @@ public sealed class UnboundedInputTests
             public partial interface IStore
             {
                 Task PutAsync(string {|CGEN3003:key|}, byte[] {|CGEN3003:value|}, System.ReadOnlyMemory<byte> {|CGEN3003:extra|}, CancellationToken cancellationToken = default);
-                Task TagAsync(int[] {|CGEN3003:ids|}, List<string>? {|CGEN3003:tags|}, Dictionary<string, int> {|CGEN3003:counts|}, CancellationToken cancellationToken = default);
+                Task TagAsync(int[] {|CGEN3003:ids|}, List<string>? {|#1:tags|}, Dictionary<string, int> {|#2:counts|}, CancellationToken cancellationToken = default);
                 Task OrderAsync([MaxLength(4)] Order[] orders, [MaxLength] string {|CGEN3003:comment|}, CancellationToken cancellationToken = default);
             }
             """,
-            new DiagnosticResult(DiagnosticDescriptors.UnboundedInput).WithLocation(0).WithArguments("member", "orders[].Note", "OrderAsync", "StringLength", "MaxStringLength"));
+            new DiagnosticResult(DiagnosticDescriptors.UnboundedInput).WithLocation(0).WithArguments("member", "orders[].Note", "OrderAsync", "StringLength", "MaxStringLength"),
+            // An unbounded list of unbounded strings: both the count and each string.
+            Unbounded(1, "parameter", "tags", "TagAsync", "MaxLength", "MaxCollectionLength"),
+            Unbounded(1, "each element of parameter", "tags", "TagAsync", "ElementMaxLength", "MaxStringLength"),
+            Unbounded(2, "parameter", "counts", "TagAsync", "MaxLength", "MaxCollectionLength"),
+            Unbounded(2, "each key of parameter", "counts", "TagAsync", "KeyMaxLength", "MaxStringLength"));
+
+    [Fact]
+    public Task CGEN3003_elements_and_keys_of_bounded_collections()
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            [MemoryPackable]
+            public sealed partial class Item
+            {
+                [MaxLength(4)]
+                public List<string> {|#4:Labels|} { get; set; } = new();
+            }
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task TagAsync([MaxLength(8)] List<string> {|#0:tags|}, [MaxLength(4)] Dictionary<string, byte[]> {|#1:blobs|}, CancellationToken cancellationToken = default);
+                Task GridAsync([MaxLength(4), ElementMaxLength(4)] List<List<string>> {|#2:grid|}, [MaxLength(2)] string[][] {|#3:jagged|}, [MaxLength(2)] Item[] items, CancellationToken cancellationToken = default);
+            }
+            """,
+            Unbounded(0, "each element of parameter", "tags", "TagAsync", "ElementMaxLength", "MaxStringLength"),
+            Unbounded(1, "each key of parameter", "blobs", "TagAsync", "KeyMaxLength", "MaxStringLength"),
+            Unbounded(1, "each element of parameter", "blobs", "TagAsync", "ElementMaxLength", "MaxByteLength"),
+            Unbounded(2, "each element of parameter", "grid[]", "GridAsync", "ElementMaxLength", "MaxStringLength"),
+            Unbounded(3, "each element of parameter", "jagged", "GridAsync", "ElementMaxLength", "MaxCollectionLength"),
+            Unbounded(3, "each element of parameter", "jagged[]", "GridAsync", "ElementMaxLength", "MaxStringLength"),
+            Unbounded(4, "each element of member", "items[].Labels", "GridAsync", "ElementMaxLength", "MaxStringLength"));
+
+    [Fact]
+    public Task CGEN3003_not_reported_for_elements_with_element_bounds_contract_wide_bounds_or_scalars()
+        => AnalyzerAsync<UnboundedInputAnalyzer>(Usings + """
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task TagAsync([MaxLength(8), ElementMaxLength(64)] List<string> tags, [MaxLength(4), KeyMaxLength(16), ElementMaxLength(1024)] Dictionary<string, byte[]> blobs, [MaxLength(8)] List<int> ids, [MaxLength(8)] Dictionary<int, long> counts, CancellationToken cancellationToken = default);
+                Task GridAsync([MaxLength(4), ElementMaxLength(4), ElementMaxLength(10, Depth = 2)] List<List<string>> grid, [MaxLength(2), ElementMaxLength(0)] byte[][] empties, CancellationToken cancellationToken = default);
+            }
+
+            [ServiceContract(Name = "com.example.strings", MaxStringLength = 256)]
+            [AllowAnyLocalUser]
+            public partial interface IStrings
+            {
+                Task TagAsync([MaxLength(8)] List<string> tags, [MaxLength(8)] Dictionary<string, string> labels, CancellationToken cancellationToken = default);
+            }
+            """);
+
+    [Fact]
+    public Task Fix_adds_ElementMaxLength_KeyMaxLength_and_Depth()
+        => CodeFixAsync<UnboundedInputAnalyzer, AddBoundCodeFix>(
+            """
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task TagAsync([MaxLength(8)] List<string> {|CGEN3003:tags|}, [MaxLength(4), ElementMaxLength(16)] Dictionary<string, string> {|CGEN3003:labels|}, [MaxLength(4), ElementMaxLength(4)] List<List<string>> {|CGEN3003:grid|}, CancellationToken cancellationToken = default);
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task TagAsync([MaxLength(8), ElementMaxLength(1024)] List<string> tags, [MaxLength(4), ElementMaxLength(16), KeyMaxLength(1024)] Dictionary<string, string> labels, [MaxLength(4), ElementMaxLength(4), ElementMaxLength(1024, Depth = 2)] List<List<string>> grid, CancellationToken cancellationToken = default);
+            }
+            """,
+            AddBoundCodeFix.EquivalenceKey,
+            iterations: 3);
+
+    [Fact]
+    public Task Fix_bounds_an_unbounded_list_and_its_strings_in_one_go()
+        => CodeFixAsync<UnboundedInputAnalyzer, AddBoundCodeFix>(
+            """
+            using System.Collections.Generic;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task TagAsync(List<string> {|CGEN3003:{|CGEN3003:tags|}|}, CancellationToken cancellationToken = default);
+            }
+            """,
+            """
+            using System.Collections.Generic;
+            using System.ComponentModel.DataAnnotations;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using ContractGen;
+
+            [ServiceContract(Name = "com.example.store")]
+            [AllowAnyLocalUser]
+            public partial interface IStore
+            {
+                Task TagAsync([ElementMaxLength(1024), MaxLength(1024)] List<string> tags, CancellationToken cancellationToken = default);
+            }
+            """,
+            AddBoundCodeFix.EquivalenceKey,
+            iterations: 2);
+
+    private static DiagnosticResult Unbounded(int location, string kind, string path, string method, string attribute, string setting)
+        => new DiagnosticResult(DiagnosticDescriptors.UnboundedInput).WithLocation(location).WithArguments(kind, path, method, attribute, setting);
 
     [Fact]
     public Task CGEN3003_not_reported_with_attributes_contract_wide_bounds_or_outside_the_system_context()
@@ -33,7 +153,7 @@ public sealed class UnboundedInputTests
             [AllowAnyLocalUser]
             public partial interface IStore
             {
-                Task PutAsync([StringLength(64)] string key, [MaxLength(4096)] byte[] value, [Length(1, 10)] List<int> ids, [MaxLength(3)] string[] names, int count, CancellationToken cancellationToken = default);
+                Task PutAsync([StringLength(64)] string key, [MaxLength(4096)] byte[] value, [Length(1, 10)] List<int> ids, [MaxLength(3), ElementMaxLength(32)] string[] names, int count, CancellationToken cancellationToken = default);
             }
 
             [ServiceContract(Name = "com.example.bounded", MaxStringLength = 256, MaxCollectionLength = 100, MaxByteLength = 4096)]

@@ -204,6 +204,8 @@ internal sealed class RecordedFrames
         {
             public PeerCredentials? PeerCredentials => transport.PeerCredentials;
 
+            public bool IsInProcess => transport.IsInProcess;
+
             public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
             {
                 var n = await transport.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);

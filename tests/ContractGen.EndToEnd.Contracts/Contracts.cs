@@ -146,6 +146,13 @@ public partial interface IValidated
 
     [AllowAnyLocalUser]
     ValueTask<int> Encoded([Base64String] string data, [MinLength(2), MaxLength(3)] string[] names, [Range(0.5, 1.5)] double ratio);
+
+    /// <summary>Bounds on each element and key, not only on how many there are.</summary>
+    [AllowAnyLocalUser]
+    ValueTask<int> Labels(
+        [MaxLength(4), ElementMaxLength(5)] List<string> tags,
+        [MaxLength(4), KeyMaxLength(3), ElementMaxLength(6)] Dictionary<string, byte[]> blobs,
+        [MaxLength(3), ElementMaxLength(2), ElementMaxLength(4, Depth = 2)] List<List<string>> grid);
 }
 
 public enum Shade

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 //   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N] [--include-exception-types] [--include-exception-details]
 // Prints "ready" once it listens; stops gracefully on SIGTERM.
 // And a client the tests run as another user:
-//   ContractGen.EndToEnd.TestService call --socket PATH --method NAME   → prints the result or the exception type
+//   ContractGen.EndToEnd.TestService call --socket PATH --method NAME [--no-verify-server] → prints the result or the exception type
 if (args.FirstOrDefault() == "call")
 {
     return await TestClient.RunAsync(args);
@@ -22,6 +22,33 @@ if (args.FirstOrDefault() == "call")
 if (args.FirstOrDefault() is "hold" or "flood")
 {
     return await HostileClient.RunAsync(args);
+}
+
+// An impostor for the server identity tests, run as another user:
+//   impostor --socket PATH → listens, prints "ready", accepts one connection and prints "received N" (the bytes it got until the client closed)
+if (args.FirstOrDefault() == "impostor")
+{
+    var path = args[Array.IndexOf(args, "--socket") + 1];
+    using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+    listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+    if (!OperatingSystem.IsWindows())
+    {
+        File.SetUnixFileMode(path, (UnixFileMode)0b110_110_110);
+    }
+
+    listener.Listen(4);
+    Console.WriteLine("ready");
+    using var accepted = await listener.AcceptAsync();
+    var buffer = new byte[4096];
+    long total = 0;
+    int n;
+    while ((n = await accepted.ReceiveAsync(buffer)) > 0)
+    {
+        total += n;
+    }
+
+    Console.WriteLine("received " + total.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
 }
 
 var socket = args[Array.IndexOf(args, "--socket") + 1];
@@ -222,18 +249,21 @@ internal static class TestClient
     {
         var socket = args[Array.IndexOf(args, "--socket") + 1];
         var method = args[Array.IndexOf(args, "--method") + 1];
+
+        // --no-verify-server: for tests of what the service itself refuses, past the client's own check of the server.
+        var options = new ServiceConnectionOptions { VerifyServerIdentity = !args.Contains("--no-verify-server") };
         try
         {
             var endpoint = ServiceEndpoint.UnixSocket(socket);
             object result;
             if (method == "Agent.WhoCalls")
             {
-                await using var agent = await ServiceConnection.ConnectAsync<IAgent>(endpoint);
+                await using var agent = await ServiceConnection.ConnectAsync<IAgent>(endpoint, options);
                 result = await agent.Proxy.WhoCalls();
             }
             else
             {
-                await using var connection = await ServiceConnection.ConnectAsync<IPrivileged>(endpoint);
+                await using var connection = await ServiceConnection.ConnectAsync<IPrivileged>(endpoint, options);
                 result = method switch
                 {
                     "WhoCalls" => await connection.Proxy.WhoCalls(),
@@ -263,6 +293,9 @@ internal sealed class Validated : IValidated
     public ValueTask<int> Unbounded(string text, List<int> numbers, byte[] blob) => ValueTask.FromResult(text.Length + numbers.Count + blob.Length);
 
     public ValueTask<int> Encoded(string data, string[] names, double ratio) => ValueTask.FromResult(names.Length);
+
+    public ValueTask<int> Labels(List<string> tags, Dictionary<string, byte[]> blobs, List<List<string>> grid)
+        => ValueTask.FromResult(tags.Sum(t => t.Length) + blobs.Sum(b => b.Key.Length + b.Value.Length) + grid.Sum(row => row.Sum(cell => cell.Length)));
 
     public ValueTask<int> Extra(string name, List<int> items, int shadeCode, string note) => ValueTask.FromResult(items.Count + shadeCode);
 }

@@ -56,7 +56,15 @@ public sealed class IdentityTests(SharedServiceFixture fixture) : IClassFixture<
     {
         SkipUnlessRoot();
         await using var service = await ServiceProcess.StartAsync(agentSocketOpen: true);
-        var output = await RunClientAsync(PlainUser, service.AgentSocketPath, "Agent.WhoCalls");
+
+        // The client refuses first: a per-user agent served by root is not this user's.
+        var refusedByClient = await RunClientAsync(PlainUser, service.AgentSocketPath, "Agent.WhoCalls");
+        Assert.StartsWith("error ServerIdentityMismatchException", refusedByClient, StringComparison.Ordinal);
+        Assert.Contains("runs as uid 0", refusedByClient, StringComparison.Ordinal);
+        Assert.Contains($"expects uid {TestUsers.UserId(PlainUser)}", refusedByClient, StringComparison.Ordinal);
+
+        // Past that check, the agent refuses the other uid itself.
+        var output = await RunClientAsync(PlainUser, service.AgentSocketPath, "Agent.WhoCalls", "--no-verify-server");
         Assert.StartsWith("error AccessDeniedException", output, StringComparison.Ordinal);
         Assert.Contains("the service's own user", output, StringComparison.Ordinal);
         Assert.Equal("ok 0", await RunClientAsync(null, service.AgentSocketPath, "Agent.WhoCalls"));
@@ -67,12 +75,12 @@ public sealed class IdentityTests(SharedServiceFixture fixture) : IClassFixture<
             "needs root on Linux to create test users (useradd) and run clients as them (setpriv)");
 
     /// <summary>Runs the test client, as <paramref name="user"/> when given, and returns its one line of output.</summary>
-    private static async Task<string> RunClientAsync(string? user, string socket, string method)
+    private static async Task<string> RunClientAsync(string? user, string socket, string method, params string[] extra)
     {
         TestUsers.EnsureCreated();
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "/usr/bin/dotnet";
         var dll = Path.Combine(AppContext.BaseDirectory, "ContractGen.EndToEnd.TestService.dll");
-        string[] client = [dotnet, "exec", dll, "call", "--socket", socket, "--method", method];
+        string[] client = [dotnet, "exec", dll, "call", "--socket", socket, "--method", method, .. extra];
         var info = new ProcessStartInfo(user is null ? client[0] : "setpriv")
         {
             RedirectStandardOutput = true,

@@ -61,21 +61,50 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public string AgentSocketPath => Path.Combine(_directory, "agent.sock");
 
-    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null, bool agentSocketOpen = false, string[]? extraArguments = null)
+    /// <summary>Starts the test daemon.</summary>
+    /// <param name="user">Runs it as this user (setpriv; the test must run as root), its directory given to that user.</param>
+    /// <param name="parentDirectory">Where its private directory is made; the temp directory by default.</param>
+    /// <param name="mode">Instead of the daemon, another mode of the test program that prints "ready" (such as "impostor").</param>
+    public static async Task<ServiceProcess> StartAsync(TimeSpan? shutdownTimeout = null, bool agentSocketOpen = false, string[]? extraArguments = null,
+        string? user = null, string? parentDirectory = null, string? mode = null)
     {
-        var directory = Directory.CreateTempSubdirectory("cgen-e2e-").FullName;
+        var directory = parentDirectory is null
+            ? Directory.CreateTempSubdirectory("cgen-e2e-").FullName
+            : Directory.CreateDirectory(Path.Combine(parentDirectory, "cgen-e2e-" + Guid.NewGuid().ToString("N")[..12])).FullName;
 
         // Like /run/<name>/: other users may traverse to the socket; the socket's own mode decides who connects.
         File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        if (user is not null)
+        {
+            using var chown = Process.Start("chown", [user + ":" + user, directory]);
+            await chown!.WaitForExitAsync();
+            Assert.Equal(0, chown.ExitCode);
+        }
+
         var socket = Path.Combine(directory, "service.sock");
         var dll = Path.Combine(AppContext.BaseDirectory, "ContractGen.EndToEnd.TestService.dll");
-        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var info = new ProcessStartInfo(user is null ? dotnet : "setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "exec", dll, "--socket", socket, "--agent-socket", Path.Combine(directory, "agent.sock"), "--shutdown-timeout-ms", ((int)(shutdownTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture) })
+        if (user is not null)
+        {
+            foreach (var arg in new[] { "--reuid", user, "--regid", user, "--init-groups", "--", dotnet })
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            info.Environment["HOME"] = "/tmp";
+            info.Environment["DOTNET_CLI_HOME"] = "/tmp";
+        }
+
+        string[] daemon = mode is null
+            ? ["exec", dll, "--socket", socket, "--agent-socket", Path.Combine(directory, "agent.sock"), "--shutdown-timeout-ms", ((int)(shutdownTimeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]
+            : ["exec", dll, mode, "--socket", socket];
+        foreach (var arg in daemon)
         {
             info.ArgumentList.Add(arg);
         }

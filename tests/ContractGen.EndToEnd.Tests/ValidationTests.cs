@@ -123,6 +123,44 @@ public sealed class ValidationTests(SharedServiceFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Each_element_and_key_is_held_to_its_own_bound()
+    {
+        List<string> tags = ["abcde", "x"];
+        var blobs = new Dictionary<string, byte[]> { ["abc"] = new byte[6] };
+        List<List<string>> grid = [["abcd", ""], ["ab"]];
+        Assert.Equal(6 + 9 + 6, await Proxy.Labels(tags, blobs, grid));
+
+        var tag = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Labels(["abcde", "abcdef"], blobs, grid).AsTask());
+        Assert.Equal("tags[1]", tag.Path);
+        Assert.Equal("[ElementMaxLength]", tag.Rule);
+        Assert.Equal("at most 5 characters", tag.Limit);
+
+        var key = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Labels(tags, new() { ["abcd"] = [] }, grid).AsTask());
+        Assert.Equal("blobs.Keys", key.Path);
+        Assert.Equal("[KeyMaxLength]", key.Rule);
+        Assert.Equal("at most 3 characters", key.Limit);
+
+        var blob = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Labels(tags, new() { ["ab"] = new byte[7] }, grid).AsTask());
+        Assert.Equal("blobs[ab]", blob.Path);
+        Assert.Equal("[ElementMaxLength]", blob.Rule);
+        Assert.Equal("at most 6 bytes", blob.Limit);
+
+        var row = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Labels(tags, blobs, [["a"], ["a", "b", "c"]]).AsTask());
+        Assert.Equal("grid[1]", row.Path);
+        Assert.Equal("at most 2 elements", row.Limit);
+
+        var cell = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Labels(tags, blobs, [["a"], ["a", "abcde"]]).AsTask());
+        Assert.Equal("grid[1][1]", cell.Path);
+        Assert.Equal("[ElementMaxLength]", cell.Rule);
+        Assert.Equal("at most 4 characters", cell.Limit);
+
+        // The collections' own counts are still [MaxLength]'s.
+        var count = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Labels(["a", "b", "c", "d", "e"], blobs, grid).AsTask());
+        Assert.Equal("tags", count.Path);
+        Assert.Equal("[MaxLength]", count.Rule);
+    }
+
+    [Fact]
     public async Task Values_without_attributes_are_bounded_by_the_contract_defaults()
     {
         var text = await Assert.ThrowsAsync<ArgumentValidationException>(() => Proxy.Unbounded(new string('x', 1001), [], []).AsTask());

@@ -212,6 +212,7 @@ public sealed class GeneratorSnapshotTests
                 Task NumbersAsync([Range(0.5, 2.5)] double ratio, [Range(1, 10)] int? count, [AllowedValues("x", "y")] string choice, [DeniedValues(1, 2)] int other, Kind kind, Bits bits, Kind? maybe);
                 Task DataAsync(Item item, List<Item> items, Dictionary<string, Item> byName, Point point, Point? maybePoint, List<Point> points);
                 Task BytesAsync([MaxLength(3)] byte[] bytes, [MaxLength(4)] ReadOnlyMemory<byte> memory, [Length(1, 3)] List<string> names);
+                Task ElementsAsync([MaxLength(4), ElementMaxLength(8)] List<string> tags, [KeyMaxLength(3), ElementMaxLength(5)] Dictionary<string, byte[]> blobs, [ElementMaxLength(2), ElementMaxLength(6, Depth = 2)] string[][] grid, [ElementMaxLength(0)] List<byte[]> empties);
             }
             """));
 

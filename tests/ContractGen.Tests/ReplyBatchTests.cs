@@ -70,6 +70,8 @@ public sealed class ReplyBatchTests
 
         public PeerCredentials? PeerCredentials => inner.PeerCredentials;
 
+        public bool IsInProcess => inner.IsInProcess;
+
         public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
         {
             // The handshake answer comes alone; every later receive waits for a group of frames.

@@ -54,7 +54,8 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
 
     /// <summary>
     /// The kernel's word on the process serving the other end (pid, uid, gid at connect time), where the transport
-    /// tells it. Check <see cref="PeerCredentials.UserId"/> before trusting a daemon with secrets.
+    /// tells it. Connecting has already checked it against the contract's context unless
+    /// <see cref="ServiceConnectionOptions.VerifyServerIdentity"/> was turned off.
     /// </summary>
     public PeerCredentials? ServiceCredentials => _channel?.Transport.PeerCredentials;
 
@@ -71,6 +72,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     /// <exception cref="ServiceConnectionException">Connecting failed or timed out; <see cref="ServiceConnectionException.Reason"/> says which.</exception>
     /// <exception cref="ContractMismatchException">The service at the endpoint does not serve <typeparamref name="TContract"/>.</exception>
     /// <exception cref="ContractNotGeneratedException">No code was generated for <typeparamref name="TContract"/>.</exception>
+    /// <exception cref="ServerIdentityMismatchException">The process serving the endpoint does not run as the user the contract calls for (<see cref="ServiceConnectionOptions.VerifyServerIdentity"/>).</exception>
     public static async Task<ServiceConnection<TContract>> ConnectAsync<TContract>(
         ServiceEndpoint endpoint,
         ServiceConnectionOptions? options = null,
@@ -98,6 +100,7 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
     /// </summary>
     /// <exception cref="ServiceConnectionException">Connecting failed or timed out; <see cref="ServiceConnectionException.Reason"/> says which.</exception>
     /// <exception cref="ContractMismatchException">The service at that location does not serve <typeparamref name="TContract"/>.</exception>
+    /// <exception cref="ServerIdentityMismatchException">The process serving that location does not run as the user the contract calls for (<see cref="ServiceConnectionOptions.VerifyServerIdentity"/>).</exception>
     /// <exception cref="InvalidOperationException">The contract is a per-user agent's and <c>$XDG_RUNTIME_DIR</c> is not set.</exception>
     /// <exception cref="NotSupportedException">The contract is a private helper's, which has no well-known location.</exception>
     public static Task<ServiceConnection<TContract>> ConnectAsync<TContract>(
@@ -128,6 +131,17 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         {
             throw new ServiceConnectionException(ConnectionCloseReason.ConnectFailed,
                 $"Could not connect to '{Contract.Name}' at {endpoint}: {ex.Message}. Is the service running, and may this user reach its socket?", ex);
+        }
+
+        try
+        {
+            // Before the handshake: not even the contract's name goes to a process that is not the expected one.
+            ServerIdentity.Verify(Contract, endpoint, transport, _options);
+        }
+        catch
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
 
         _channel = new FrameChannel(transport, this, _options.MaxFrameSize);

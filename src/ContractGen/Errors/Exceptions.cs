@@ -48,6 +48,12 @@ public enum ConnectionCloseReason
 
     /// <summary>The service refused the connection because the client's user has used up one of its quotas.</summary>
     QuotaExceeded,
+
+    /// <summary>
+    /// This side refused the service before sending anything: the process serving the endpoint does not run as the user
+    /// the contract calls for (see <see cref="ServiceConnectionOptions.VerifyServerIdentity"/>).
+    /// </summary>
+    ServerIdentityMismatch,
 }
 
 /// <summary>
@@ -410,4 +416,52 @@ public sealed class QuotaExceededException : ContractGenException
         Quota.QueuedBytesPerUser => "This user's connections are not reading their replies fast enough; read (await) results before sending more calls.",
         _ => "Retry later.",
     };
+}
+
+/// <summary>
+/// The process serving the endpoint does not run as the user the contract calls for, or the kernel did not say who it
+/// is; the client refused it before sending the handshake or any call (see
+/// <see cref="ServiceConnectionOptions.VerifyServerIdentity"/>). Another user may have put a socket where the service
+/// should be, or the service runs under an account this client was not told to expect.
+/// </summary>
+public sealed class ServerIdentityMismatchException : ServiceConnectionException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="contract">The contract's name.</param>
+    /// <param name="context">The contract's context, which decides whom to expect.</param>
+    /// <param name="endpoint">Where the client connected.</param>
+    /// <param name="expectedUserIds">The uids the client accepts.</param>
+    /// <param name="actualUserId">The uid the kernel reported for the serving process, <see langword="null"/> when it reported none.</param>
+    /// <param name="actualProcessId">The serving process's pid at connect time, when known.</param>
+    public ServerIdentityMismatchException(string contract, ServiceContext context, string endpoint, IReadOnlyList<uint> expectedUserIds, uint? actualUserId, int? actualProcessId)
+        : base(ConnectionCloseReason.ServerIdentityMismatch, Describe(contract, context, endpoint, expectedUserIds, actualUserId, actualProcessId))
+    {
+        ExpectedUserIds = expectedUserIds;
+        ActualUserId = actualUserId;
+    }
+
+    /// <summary>The uids this client would have accepted for the service.</summary>
+    public IReadOnlyList<uint> ExpectedUserIds { get; }
+
+    /// <summary>The uid the serving process runs as, per the kernel; <see langword="null"/> when the transport reported no credentials.</summary>
+    public uint? ActualUserId { get; }
+
+    private static string Describe(string contract, ServiceContext context, string endpoint, IReadOnlyList<uint> expected, uint? actual, int? pid)
+    {
+        var accepted = string.Join(" or ", expected.Select(Security.UnixAccounts.Describe));
+        if (actual is not { } uid)
+        {
+            return $"Refused the service at {endpoint} for '{contract}' ({context}): the transport did not report the serving process's credentials, so it cannot be checked against {accepted}. "
+                + "Connect over a Unix domain socket on Linux, or, if this transport cannot tell and the service is trusted by other means, set ServiceConnectionOptions.VerifyServerIdentity = false.";
+        }
+
+        var who = Security.UnixAccounts.Describe(uid) + (pid is { } p ? $", pid {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "");
+        var advice = context switch
+        {
+            ServiceContext.System => "If the daemon deliberately runs as that service user, set ServiceConnectionOptions.ExpectedServerUserId to its uid (or serve from a directory under /run that root gave to that user, such as systemd's RuntimeDirectory=). Otherwise another user may be answering on the daemon's socket: do not send it anything.",
+            ServiceContext.User => "A per-user agent must run as the user who calls it. Check that the socket path is this user's own ($XDG_RUNTIME_DIR), or set ServiceConnectionOptions.ExpectedServerUserId if the agent deliberately runs under another account. Otherwise another user may be answering on the agent's socket: do not send it anything.",
+            _ => "A private helper runs as its application's user unless HelperOptions.UserName says otherwise; set ServiceConnectionOptions.ExpectedServerUserId to the helper's uid if it deliberately runs as another user.",
+        };
+        return $"Refused the service at {endpoint} for '{contract}' ({context}): it runs as {who}, but this client expects {accepted}. Nothing was sent to it. {advice}";
+    }
 }

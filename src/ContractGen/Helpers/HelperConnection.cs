@@ -130,7 +130,7 @@ public abstract class HelperConnection : IAsyncDisposable
     }
 
     /// <summary>Connects a <see cref="ServiceConnection"/> of the contract over the verified transport (the handshake).</summary>
-    private protected abstract Task<ServiceConnection> ConnectAsync(ServiceEndpoint endpoint, CancellationToken cancellationToken);
+    private protected abstract Task<ServiceConnection> ConnectAsync(ServiceEndpoint endpoint, ServiceConnectionOptions options, CancellationToken cancellationToken);
 
     /// <summary>The session a call should use, started if needed; the call must <see cref="Release"/> it.</summary>
     internal async ValueTask<HelperSession> AcquireAsync(CancellationToken cancellationToken)
@@ -245,7 +245,9 @@ public abstract class HelperConnection : IAsyncDisposable
             ServiceConnection connection;
             try
             {
-                connection = await ConnectAsync(new PreconnectedEndpoint(launched.Transport, $"the private connection of helper pid {launched.Process.Id}"), _lifetime.Token).ConfigureAwait(false);
+                // The launcher already took only its own child as the peer; the connection checks that child's uid too.
+                connection = await ConnectAsync(new PreconnectedEndpoint(launched.Transport, $"the private connection of helper pid {launched.Process.Id}"),
+                    Options.Connection.ExpectingServer(identity.UserId), _lifetime.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -582,6 +584,6 @@ public sealed class HelperConnection<TContract> : HelperConnection
     /// </summary>
     public TContract Proxy { get; }
 
-    private protected override async Task<ServiceConnection> ConnectAsync(ServiceEndpoint endpoint, CancellationToken cancellationToken)
-        => await ServiceConnection.ConnectAsync<TContract>(endpoint, Options.Connection, cancellationToken).ConfigureAwait(false);
+    private protected override async Task<ServiceConnection> ConnectAsync(ServiceEndpoint endpoint, ServiceConnectionOptions options, CancellationToken cancellationToken)
+        => await ServiceConnection.ConnectAsync<TContract>(endpoint, options, cancellationToken).ConfigureAwait(false);
 }

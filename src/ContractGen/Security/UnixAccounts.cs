@@ -65,6 +65,12 @@ internal static unsafe partial class UnixAccounts
             : null;
     }
 
+    /// <summary>"uid 1000 (alice)" for messages; the name only where it resolves.</summary>
+    public static string Describe(uint uid)
+        => TryGetUserName(uid) is { } name
+            ? $"uid {uid.ToString(System.Globalization.CultureInfo.InvariantCulture)} ({name})"
+            : $"uid {uid.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     // glibc's struct passwd and struct group.
     [StructLayout(LayoutKind.Sequential)]
     private struct Passwd

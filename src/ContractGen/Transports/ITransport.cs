@@ -9,6 +9,14 @@ public interface ITransport : IAsyncDisposable
     /// <summary>The kernel's word on who the other process is, where the transport can tell; otherwise <see langword="null"/>.</summary>
     PeerCredentials? PeerCredentials { get; }
 
+    /// <summary>
+    /// Whether both ends are in this process (<see cref="InMemoryEndpoint"/>), so that there is no other process whose
+    /// identity a client could check: <see cref="ServiceConnectionOptions.VerifyServerIdentity"/> lets such a transport
+    /// through without credentials and refuses every other one that has none. A transport that wraps another forwards
+    /// the inner one's answer. Default: <see langword="false"/>.
+    /// </summary>
+    bool IsInProcess => false;
+
     /// <summary>Receives at least one byte into <paramref name="buffer"/>; returns 0 when the peer has closed its side.</summary>
     ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 

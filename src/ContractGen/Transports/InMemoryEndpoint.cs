@@ -109,6 +109,8 @@ public sealed class InMemoryEndpoint : ServiceEndpoint
     {
         public PeerCredentials? PeerCredentials => peer;
 
+        public bool IsInProcess => true;
+
         public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
             => incoming.ReadAsync(buffer, cancellationToken);
 

@@ -175,6 +175,8 @@ internal sealed class TrackedTransport(ITransport inner) : ITransport
 
     public PeerCredentials? PeerCredentials => inner.PeerCredentials;
 
+    public bool IsInProcess => inner.IsInProcess;
+
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => inner.ReceiveAsync(buffer, cancellationToken);
 
     /// <summary>How many times the host has sent on this transport (each a system call on a socket).</summary>

@@ -33,6 +33,10 @@ internal static unsafe partial class LinuxFileDescriptors
     /// whose structure has the same layout on every Linux architecture.
     /// </summary>
     public static bool TryGetOwner(string path, out uint userId, out bool isDirectory)
+        => TryGetOwner(path, out userId, out isDirectory, out _);
+
+    /// <summary>As <see cref="TryGetOwner(string, out uint, out bool)"/>, with the permission bits (<c>st_mode &amp; 07777</c>).</summary>
+    public static bool TryGetOwner(string path, out uint userId, out bool isDirectory, out UnixFileMode mode)
     {
         // struct statx: u32 mask; u32 blksize; u64 attributes; u32 nlink; u32 uid; u32 gid; u16 mode; ... (256 bytes)
         var buffer = stackalloc byte[256];
@@ -40,11 +44,14 @@ internal static unsafe partial class LinuxFileDescriptors
         {
             userId = 0;
             isDirectory = false;
+            mode = 0;
             return false;
         }
 
         userId = *(uint*)(buffer + 20);
-        isDirectory = (*(ushort*)(buffer + 28) & FileTypeMask) == DirectoryType;
+        var rawMode = *(ushort*)(buffer + 28);
+        isDirectory = (rawMode & FileTypeMask) == DirectoryType;
+        mode = (UnixFileMode)(rawMode & 0xFFF);
         return true;
     }
 

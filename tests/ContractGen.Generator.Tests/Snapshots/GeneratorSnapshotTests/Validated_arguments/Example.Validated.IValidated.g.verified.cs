@@ -11,7 +11,7 @@ namespace Example.Validated
         public const string Name = "example.validated";
 
         /// <summary>A hash of the wire name and every method's wire signature.</summary>
-        public const ulong Fingerprint = 0x07E975EC644E5027UL;
+        public const ulong Fingerprint = 0xFB5CD3D33CBEA9FDUL;
 
         /// <summary>The wire identifier of each method: a hash of its signature, independent of declaration order.</summary>
         public static class MethodIds
@@ -24,6 +24,8 @@ namespace Example.Validated
             public const uint DataAsync = 0xA036CD81u;
             /// <summary><c>BytesAsync(byte[],System.ReadOnlyMemory&lt;byte&gt;,System.Collections.Generic.List&lt;string&gt;):void</c></summary>
             public const uint BytesAsync = 0x3CB34557u;
+            /// <summary><c>ElementsAsync(System.Collections.Generic.List&lt;string&gt;,System.Collections.Generic.Dictionary&lt;string, byte[]&gt;,string[][],System.Collections.Generic.List&lt;byte[]&gt;):void</c></summary>
+            public const uint ElementsAsync = 0xFA9D19D3u;
         }
 
         /// <summary>Who may call each method: every rule of a policy must pass. An empty policy lets any local user call.</summary>
@@ -37,6 +39,8 @@ namespace Example.Validated
             public static readonly global::ContractGen.Security.CallerPolicy DataAsync = new();
             /// <summary><c>BytesAsync(byte[],System.ReadOnlyMemory&lt;byte&gt;,System.Collections.Generic.List&lt;string&gt;):void</c>: any local user.</summary>
             public static readonly global::ContractGen.Security.CallerPolicy BytesAsync = new();
+            /// <summary><c>ElementsAsync(System.Collections.Generic.List&lt;string&gt;,System.Collections.Generic.Dictionary&lt;string, byte[]&gt;,string[][],System.Collections.Generic.List&lt;byte[]&gt;):void</c>: any local user.</summary>
+            public static readonly global::ContractGen.Security.CallerPolicy ElementsAsync = new();
         }
 
         /// <summary>The descriptor shared by the proxy, the dispatcher and the runtime.</summary>
@@ -50,6 +54,7 @@ namespace Example.Validated
                 new(MethodIds.NumbersAsync, "NumbersAsync", "NumbersAsync(double,System.Nullable<int>,string,int,Example.Validated.Kind,Example.Validated.Bits,System.Nullable<Example.Validated.Kind>):void", Policies.NumbersAsync),
                 new(MethodIds.DataAsync, "DataAsync", "DataAsync(Example.Validated.Item,System.Collections.Generic.List<Example.Validated.Item>,System.Collections.Generic.Dictionary<string, Example.Validated.Item>,Example.Validated.Point,System.Nullable<Example.Validated.Point>,System.Collections.Generic.List<Example.Validated.Point>):void", Policies.DataAsync),
                 new(MethodIds.BytesAsync, "BytesAsync", "BytesAsync(byte[],System.ReadOnlyMemory<byte>,System.Collections.Generic.List<string>):void", Policies.BytesAsync),
+                new(MethodIds.ElementsAsync, "ElementsAsync", "ElementsAsync(System.Collections.Generic.List<string>,System.Collections.Generic.Dictionary<string, byte[]>,string[][],System.Collections.Generic.List<byte[]>):void", Policies.ElementsAsync),
             },
             static connection => new ValidatedProxy(connection),
             static implementation => new ValidatedDispatcher(implementation));
@@ -59,7 +64,11 @@ namespace Example.Validated
         {
             global::MemoryPack.MemoryPackFormatterProvider.Register<global::Example.Validated.Item>();
             global::MemoryPack.MemoryPackFormatterProvider.Register<global::Example.Validated.Point>();
+            global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.ArrayFormatter<string>());
+            global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.ArrayFormatter<string[]>());
+            global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.DictionaryFormatter<string, byte[]>());
             global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.DictionaryFormatter<string, global::Example.Validated.Item>());
+            global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.ListFormatter<byte[]>());
             global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.ListFormatter<global::Example.Validated.Item>());
             global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.ListFormatter<global::Example.Validated.Point>());
             global::MemoryPack.MemoryPackFormatterProvider.Register(new global::MemoryPack.Formatters.ListFormatter<string>());
@@ -102,6 +111,10 @@ namespace Example.Validated
         /// <inheritdoc/>
         global::System.Threading.Tasks.Task global::Example.Validated.IValidated.BytesAsync(byte[] bytes, global::System.ReadOnlyMemory<byte> memory, global::System.Collections.Generic.List<string> names)
             => __connection.InvokeAsync<__Validated_BytesAsync_Arguments>(ValidatedContract.MethodIds.BytesAsync, new __Validated_BytesAsync_Arguments(bytes, memory, names), global::System.Threading.CancellationToken.None).AsTask();
+
+        /// <inheritdoc/>
+        global::System.Threading.Tasks.Task global::Example.Validated.IValidated.ElementsAsync(global::System.Collections.Generic.List<string> tags, global::System.Collections.Generic.Dictionary<string, byte[]> blobs, string[][] grid, global::System.Collections.Generic.List<byte[]> empties)
+            => __connection.InvokeAsync<__Validated_ElementsAsync_Arguments>(ValidatedContract.MethodIds.ElementsAsync, new __Validated_ElementsAsync_Arguments(tags, blobs, grid, empties), global::System.Threading.CancellationToken.None).AsTask();
     }
 
     /// <summary>The service-side dispatcher of <see cref="global::Example.Validated.IValidated"/>: decodes each call and invokes the implementation.</summary>
@@ -128,6 +141,7 @@ namespace Example.Validated
                 case ValidatedContract.MethodIds.NumbersAsync: return __NumbersAsync(serverCall);
                 case ValidatedContract.MethodIds.DataAsync: return __DataAsync(serverCall);
                 case ValidatedContract.MethodIds.BytesAsync: return __BytesAsync(serverCall);
+                case ValidatedContract.MethodIds.ElementsAsync: return __ElementsAsync(serverCall);
                 default: throw new global::System.ArgumentOutOfRangeException(nameof(serverCall), serverCall.MethodId, "The host passed a method id this contract does not have.");
             }
         }
@@ -173,6 +187,17 @@ namespace Example.Validated
             var __arguments = serverCall.ReadArguments<__Validated_BytesAsync_Arguments>();
             ValidatedValidator.BytesAsync(__arguments.bytes, __arguments.memory, __arguments.names);
             await __implementation.BytesAsync(__arguments.bytes, __arguments.memory, __arguments.names).ConfigureAwait(false);
+            await serverCall.ReplyAsync().ConfigureAwait(false);
+        }
+
+        // Pooled builder: a call that completes asynchronously allocates no state machine on the steady state.
+        [global::System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(global::System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
+        private async global::System.Threading.Tasks.ValueTask __ElementsAsync(global::ContractGen.ServerCall serverCall)
+        {
+            // Any local user may call: no rule on the method or the contract.
+            var __arguments = serverCall.ReadArguments<__Validated_ElementsAsync_Arguments>();
+            ValidatedValidator.ElementsAsync(__arguments.tags, __arguments.blobs, __arguments.grid, __arguments.empties);
+            await __implementation.ElementsAsync(__arguments.tags, __arguments.blobs, __arguments.grid, __arguments.empties).ConfigureAwait(false);
             await serverCall.ReplyAsync().ConfigureAwait(false);
         }
     }
@@ -359,6 +384,76 @@ namespace Example.Validated
                     else
                     {
                         if (__e0.Length > 100) throw new global::ContractGen.ArgumentValidationException($"names[{__i0}]", "the contract's MaxStringLength", "at most 100 characters", $"has {__e0.Length} characters");
+                    }
+                }
+            }
+        }
+
+        /// <summary>Checks the arguments of <c>ElementsAsync(System.Collections.Generic.List&lt;string&gt;,System.Collections.Generic.Dictionary&lt;string, byte[]&gt;,string[][],System.Collections.Generic.List&lt;byte[]&gt;):void</c>.</summary>
+        internal static void ElementsAsync(global::System.Collections.Generic.List<string> tags, global::System.Collections.Generic.Dictionary<string, byte[]> blobs, string[][] grid, global::System.Collections.Generic.List<byte[]> empties)
+        {
+            if (tags is not null)
+            {
+                if (tags.Count > 4) throw new global::ContractGen.ArgumentValidationException("tags", "[MaxLength]", "at most 4 elements", $"has {tags.Count} elements");
+                for (var __i0 = 0; __i0 < tags.Count; __i0++)
+                {
+                    var __e0 = tags[__i0];
+                    if (__e0 is null) throw new global::ContractGen.ArgumentValidationException($"tags[{__i0}]", "its non-nullable declaration", "", "is null");
+                    else
+                    {
+                        if (__e0.Length > 8) throw new global::ContractGen.ArgumentValidationException($"tags[{__i0}]", "[ElementMaxLength]", "at most 8 characters", $"has {__e0.Length} characters");
+                    }
+                }
+            }
+            if (blobs is not null)
+            {
+                if (blobs.Count > 50) throw new global::ContractGen.ArgumentValidationException("blobs", "the contract's MaxCollectionLength", "at most 50 elements", $"has {blobs.Count} elements");
+                foreach (var __e0 in blobs)
+                {
+                    if (__e0.Key is null) throw new global::ContractGen.ArgumentValidationException("blobs.Keys", "its non-nullable declaration", "", "is null");
+                    else
+                    {
+                        if (__e0.Key.Length > 3) throw new global::ContractGen.ArgumentValidationException("blobs.Keys", "[KeyMaxLength]", "at most 3 characters", $"has {__e0.Key.Length} characters");
+                    }
+                    if (__e0.Value is null) throw new global::ContractGen.ArgumentValidationException($"blobs[{__e0.Key}]", "its non-nullable declaration", "", "is null");
+                    else
+                    {
+                        if (__e0.Value.Length > 5) throw new global::ContractGen.ArgumentValidationException($"blobs[{__e0.Key}]", "[ElementMaxLength]", "at most 5 bytes", $"has {__e0.Value.Length} bytes");
+                    }
+                }
+            }
+            if (grid is not null)
+            {
+                if (grid.Length > 50) throw new global::ContractGen.ArgumentValidationException("grid", "the contract's MaxCollectionLength", "at most 50 elements", $"has {grid.Length} elements");
+                for (var __i0 = 0; __i0 < grid.Length; __i0++)
+                {
+                    var __e0 = grid[__i0];
+                    if (__e0 is null) throw new global::ContractGen.ArgumentValidationException($"grid[{__i0}]", "its non-nullable declaration", "", "is null");
+                    else
+                    {
+                        if (__e0.Length > 2) throw new global::ContractGen.ArgumentValidationException($"grid[{__i0}]", "[ElementMaxLength]", "at most 2 elements", $"has {__e0.Length} elements");
+                        for (var __i1 = 0; __i1 < __e0.Length; __i1++)
+                        {
+                            var __e1 = __e0[__i1];
+                            if (__e1 is null) throw new global::ContractGen.ArgumentValidationException($"grid[{__i0}][{__i1}]", "its non-nullable declaration", "", "is null");
+                            else
+                            {
+                                if (__e1.Length > 6) throw new global::ContractGen.ArgumentValidationException($"grid[{__i0}][{__i1}]", "[ElementMaxLength]", "at most 6 characters", $"has {__e1.Length} characters");
+                            }
+                        }
+                    }
+                }
+            }
+            if (empties is not null)
+            {
+                if (empties.Count > 50) throw new global::ContractGen.ArgumentValidationException("empties", "the contract's MaxCollectionLength", "at most 50 elements", $"has {empties.Count} elements");
+                for (var __i0 = 0; __i0 < empties.Count; __i0++)
+                {
+                    var __e0 = empties[__i0];
+                    if (__e0 is null) throw new global::ContractGen.ArgumentValidationException($"empties[{__i0}]", "its non-nullable declaration", "", "is null");
+                    else
+                    {
+                        if (__e0.Length > 0) throw new global::ContractGen.ArgumentValidationException($"empties[{__i0}]", "[ElementMaxLength]", "at most 0 bytes", $"has {__e0.Length} bytes");
                     }
                 }
             }
@@ -704,6 +799,41 @@ namespace Example.Validated
                 __s.Exit();
             }
             __s.End();
+        }
+    }
+
+    /// <summary>The arguments of <c>ElementsAsync(System.Collections.Generic.List&lt;string&gt;,System.Collections.Generic.Dictionary&lt;string, byte[]&gt;,string[][],System.Collections.Generic.List&lt;byte[]&gt;):void</c> on the wire.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
+    file readonly struct __Validated_ElementsAsync_Arguments : global::ContractGen.Protocol.IPayloadCodec<__Validated_ElementsAsync_Arguments>
+    {
+        public readonly global::System.Collections.Generic.List<string> tags;
+        public readonly global::System.Collections.Generic.Dictionary<string, byte[]> blobs;
+        public readonly string[][] grid;
+        public readonly global::System.Collections.Generic.List<byte[]> empties;
+
+        public __Validated_ElementsAsync_Arguments(global::System.Collections.Generic.List<string> tags, global::System.Collections.Generic.Dictionary<string, byte[]> blobs, string[][] grid, global::System.Collections.Generic.List<byte[]> empties)
+        {
+            this.tags = tags;
+            this.blobs = blobs;
+            this.grid = grid;
+            this.empties = empties;
+        }
+
+        public static void Write(ref global::MemoryPack.MemoryPackWriter<global::ContractGen.Protocol.FrameBuffer> __writer, scoped in __Validated_ElementsAsync_Arguments __value)
+        {
+            __writer.WriteValue(__value.tags);
+            __writer.WriteValue(__value.blobs);
+            __writer.WriteValue(__value.grid);
+            __writer.WriteValue(__value.empties);
+        }
+
+        public static __Validated_ElementsAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
+        {
+            var tags = __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("tags");
+            var blobs = __reader.ReadValue<global::System.Collections.Generic.Dictionary<string, byte[]>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("blobs");
+            var grid = __reader.ReadValue<string[][]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("grid");
+            var empties = __reader.ReadValue<global::System.Collections.Generic.List<byte[]>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("empties");
+            return new __Validated_ElementsAsync_Arguments(tags, blobs, grid, empties);
         }
     }
 }
