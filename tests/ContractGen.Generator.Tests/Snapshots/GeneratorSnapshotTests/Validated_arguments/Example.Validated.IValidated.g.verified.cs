@@ -504,7 +504,7 @@ namespace Example.Validated
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file static class __Validated_Wire
     {
-        /// <summary>Example.Validated.Item: an object header, then up to 3 members.</summary>
+        /// <summary>Example.Validated.Item: an object header, then its 3 member(s), fewer from an older peer.</summary>
         public static void Item(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(3, out var __members))
@@ -536,7 +536,7 @@ namespace Example.Validated
             __s.Exit();
         }
 
-        /// <summary>Example.Validated.Point: an object header, then up to 2 members.</summary>
+        /// <summary>Example.Validated.Point: an object header, then its 2 member(s), fewer from an older peer.</summary>
         public static void Point(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(2, out var __members))
@@ -829,11 +829,69 @@ namespace Example.Validated
 
         public static __Validated_ElementsAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
+            // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
+            __Scan(__payload.Span[__reader.Consumed..]);
             var tags = __reader.ReadValue<global::System.Collections.Generic.List<string>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("tags");
             var blobs = __reader.ReadValue<global::System.Collections.Generic.Dictionary<string, byte[]>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("blobs");
             var grid = __reader.ReadValue<string[][]>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("grid");
             var empties = __reader.ReadValue<global::System.Collections.Generic.List<byte[]>>() ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("empties");
             return new __Validated_ElementsAsync_Arguments(tags, blobs, grid, empties);
+        }
+
+        /// <summary>Proves the payload's structure (every length, string, header and tag) before MemoryPack decodes it.</summary>
+        public static void __Scan(global::System.ReadOnlySpan<byte> __bytes)
+        {
+            var __s = new global::ContractGen.Protocol.WireScanner(__bytes);
+            if (__s.TryCollection(out var __n0, 4))
+            {
+                if (__n0 > 4) throw new global::ContractGen.ArgumentValidationException("tags", "[MaxLength]", "at most 4 elements", $"has {__n0} elements");
+                __s.Enter();
+                for (var __i0 = 0; __i0 < __n0; __i0++)
+                {
+                    __s.Utf8String();
+                }
+                __s.Exit();
+            }
+            if (__s.TryCollection(out var __n2, 4 + 4))
+            {
+                if (__n2 > 50) throw new global::ContractGen.ArgumentValidationException("blobs", "the contract's MaxCollectionLength", "at most 50 elements", $"has {__n2} elements");
+                __s.Enter();
+                for (var __i2 = 0; __i2 < __n2; __i2++)
+                {
+                    __s.Utf8String(allowNull: false);
+                    __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+                }
+                __s.Exit();
+            }
+            if (__s.TryCollection(out var __n5, 4))
+            {
+                if (__n5 > 50) throw new global::ContractGen.ArgumentValidationException("grid", "the contract's MaxCollectionLength", "at most 50 elements", $"has {__n5} elements");
+                __s.Enter();
+                for (var __i5 = 0; __i5 < __n5; __i5++)
+                {
+                    if (__s.TryCollection(out var __n6, 4))
+                    {
+                        __s.Enter();
+                        for (var __i6 = 0; __i6 < __n6; __i6++)
+                        {
+                            __s.Utf8String();
+                        }
+                        __s.Exit();
+                    }
+                }
+                __s.Exit();
+            }
+            if (__s.TryCollection(out var __n8, 4))
+            {
+                if (__n8 > 50) throw new global::ContractGen.ArgumentValidationException("empties", "the contract's MaxCollectionLength", "at most 50 elements", $"has {__n8} elements");
+                __s.Enter();
+                for (var __i8 = 0; __i8 < __n8; __i8++)
+                {
+                    __s.UnmanagedArray(global::System.Runtime.CompilerServices.Unsafe.SizeOf<byte>());
+                }
+                __s.Exit();
+            }
+            __s.End();
         }
     }
 }
