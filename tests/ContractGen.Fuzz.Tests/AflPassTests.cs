@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace ContractGen.Fuzz.Tests;
+
+/// <summary>
+/// A short, bounded, real AFL++ pass over the three targets through run.sh (instrumented with SharpFuzz). It fails
+/// when AFL++ saves a crash or a hang whose signature is not one of the known crashes of that target
+/// (regressions/&lt;target&gt;/known-crash/). Seconds per target: CONTRACTGEN_FUZZ_SECONDS (default 10); a long run is
+/// the same script with a larger value (see tests/ContractGen.Fuzz/README.md).
+/// </summary>
+public sealed partial class AflPassTests
+{
+    // More than this many crashes of one target are not all replayed: the first ones already show whether they are known.
+    private const int MaxTriaged = 25;
+
+    [SkippableFact]
+    public void A_short_afl_pass_over_every_target_finds_no_new_crash()
+    {
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("CONTRACTGEN_FUZZ_SECONDS"), out var s) && s > 0 ? s : 10;
+        var work = Directory.CreateTempSubdirectory("contractgen-fuzz-");
+        try
+        {
+            var (exitCode, output) = RunScript(seconds, work.FullName);
+            Skip.If(exitCode == 77, output.Split('\n').FirstOrDefault(l => l.StartsWith("SKIP", StringComparison.Ordinal)) ?? "run.sh skipped");
+            Assert.True(exitCode is 0 or 1, $"run.sh failed (exit {exitCode}):\n{output}");
+
+            var unknown = new List<string>();
+            foreach (var target in FuzzFiles.Targets)
+            {
+                var summary = Summary().Match(output.Split('\n').Single(l => l.StartsWith($"fuzz {target}:", StringComparison.Ordinal)));
+                Assert.True(summary.Success && long.Parse(summary.Groups["execs"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0,
+                    $"AFL++ ran no input of '{target}':\n{output}");
+
+                var found = Finding().Matches(output).Where(m => m.Groups["target"].Value == target).Select(m => m.Groups["file"].Value.Trim()).ToList();
+                if (found.Count == 0)
+                {
+                    continue;
+                }
+
+                var known = FuzzFiles.KnownCrashes(target)
+                    .Select(k => CrashTriage.Replay(FuzzFiles.FuzzProgram, target, k, out _))
+                    .OfType<string>()
+                    .ToHashSet(StringComparer.Ordinal);
+                foreach (var file in found.Take(MaxTriaged))
+                {
+                    var signature = CrashTriage.Replay(FuzzFiles.FuzzProgram, target, file, out var replay);
+                    if (signature is not null && !known.Contains(signature))
+                    {
+                        unknown.Add($"{target}: {signature}\n  input: {file} (copy it to tests/ContractGen.Fuzz/regressions/{target}/)\n{replay}");
+                    }
+                }
+            }
+
+            Assert.True(unknown.Count == 0, "AFL++ found crashes that are not known findings:\n" + string.Join("\n", unknown) + "\n" + output);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static (int ExitCode, string Output) RunScript(int seconds, string work)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+                 {
+                     Path.Combine(FuzzFiles.ProjectFolder, "run.sh"), "--seconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--from-build", FuzzFiles.BuildFolder, "--work", work, "--findings", Path.Combine(work, "findings"),
+                 })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+
+        // Generous: the script's own time is 3 × seconds plus instrumenting; this only keeps a broken run from hanging CI.
+        if (!process.WaitForExit(TimeSpan.FromSeconds(600 + (3 * seconds))))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("run.sh did not finish:\n" + stdout);
+        }
+
+        return (process.ExitCode, stdout + stderr.GetAwaiter().GetResult());
+    }
+
+    [GeneratedRegex(@"execs=(?<execs>\d+)")]
+    private static partial Regex Summary();
+
+    [GeneratedRegex(@"^finding (?<target>\w+) (crashes|hangs) (?<file>.+)$", RegexOptions.Multiline)]
+    private static partial Regex Finding();
+}
