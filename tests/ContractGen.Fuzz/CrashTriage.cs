@@ -44,13 +44,37 @@ public static partial class CrashTriage
         var frame = OwnFrame().Matches(output).Select(m => m.Groups["method"].Value).FirstOrDefault(m => !m.StartsWith("ContractGen.Fuzz.", StringComparison.Ordinal) || m.StartsWith("ContractGen.Fuzz.Contracts.", StringComparison.Ordinal));
         if (exception.Success)
         {
-            return $"{exception.Value} at {frame ?? "?"}";
+            return $"{exception.Value} at {Owner(frame)}";
         }
 
         // A finding without an exception (a hang, a dropped connection, a result that contradicts the input): its message.
         var finding = FindingMessage().Match(output);
         return Digits().Replace(finding.Success ? finding.Groups["message"].Value.Trim() : output.Trim().Split('\n')[^1], "#");
     }
+
+    /// <summary>
+    /// Where a frame's code comes from. MemoryPack's own readers and the Deserialize methods its generator writes into
+    /// [MemoryPackable] types are one place, MemoryPack: the lenient reader issue 11 replaces as a whole, whichever of
+    /// its formatters a mutation happens to reach first. ContractGen's frames are named by method, with the compiler's
+    /// file-local prefix (a hash of the source path, which differs between clones) removed.
+    /// </summary>
+    private static string Owner(string? frame)
+    {
+        if (frame is null)
+        {
+            return "?";
+        }
+
+        if (frame.StartsWith("MemoryPack.", StringComparison.Ordinal) || frame.Contains(".MemoryPack.IMemoryPackable<", StringComparison.Ordinal))
+        {
+            return "MemoryPack";
+        }
+
+        return FileLocalPrefix().Replace(frame, "");
+    }
+
+    [GeneratedRegex(@"<[^>]*>F[0-9A-F]+__")]
+    private static partial Regex FileLocalPrefix();
 
     [GeneratedRegex(@"System(\.\w+)*\.\w*Exception")]
     private static partial Regex ExceptionType();
