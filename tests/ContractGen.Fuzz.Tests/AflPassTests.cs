@@ -12,7 +12,7 @@ namespace ContractGen.Fuzz.Tests;
 public sealed partial class AflPassTests
 {
     // More than this many crashes of one target are not all replayed: the first ones already show whether they are known.
-    private const int MaxTriaged = 10;
+    private const int MaxTriaged = 8;
 
     [SkippableFact]
     public void A_short_afl_pass_over_every_target_finds_no_new_crash()
