@@ -20,7 +20,13 @@ public static class WireFormat
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        // TryReadCollectionHeader has already refused a length beyond the remaining bytes.
+        // MemoryPack's TryReadCollectionHeader refuses a length beyond the remaining bytes, but not a negative one other
+        // than -1 (null): a fuzzer found -2 slicing out of range.
+        if (length < 0)
+        {
+            throw new MalformedMessageException($"A byte buffer claims {length} bytes; only -1 (null) and lengths from 0 are valid.");
+        }
+
         var slice = payload.Slice(reader.Consumed, length);
         reader.Advance(length);
         return slice;
