@@ -163,7 +163,7 @@ namespace Example.Clock
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file static class __Clock_Wire
     {
-        /// <summary>Example.Clock.ClockReading: an object header, then up to 3 members.</summary>
+        /// <summary>Example.Clock.ClockReading: an object header, then its 3 member(s), fewer from an older peer.</summary>
         public static void ClockReading(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(3, out var __members))

@@ -210,7 +210,7 @@ namespace Example.Legacy
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file static class __Legacy_Wire
     {
-        /// <summary>Example.Legacy.Record: an object header, then up to 1 members.</summary>
+        /// <summary>Example.Legacy.Record: an object header, then its 1 member(s), fewer from an older peer.</summary>
         public static void Record(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(1, out var __members))

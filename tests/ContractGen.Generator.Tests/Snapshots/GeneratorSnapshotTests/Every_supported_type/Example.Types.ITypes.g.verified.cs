@@ -1103,7 +1103,7 @@ namespace Example.Types
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file static class __Types_Wire
     {
-        /// <summary>Example.Types.Order: an object header, then up to 3 members.</summary>
+        /// <summary>Example.Types.Order: an object header, then its 3 member(s), fewer from an older peer.</summary>
         public static void Order(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(3, out var __members))

@@ -190,7 +190,7 @@ namespace Example.Obsolete
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file static class __Shop_Wire
     {
-        /// <summary>Example.Obsolete.Receipt: an object header, then up to 1 members.</summary>
+        /// <summary>Example.Obsolete.Receipt: an object header, then its 1 member(s), fewer from an older peer.</summary>
         public static void Receipt(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(1, out var __members))

@@ -293,7 +293,7 @@ namespace Example.Unions
             __s.Exit();
         }
 
-        /// <summary>Example.Unions.Circle: an object header, then up to 1 members.</summary>
+        /// <summary>Example.Unions.Circle: an object header, then its 1 member(s), fewer from an older peer.</summary>
         public static void Circle(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(1, out var __members))
@@ -309,7 +309,7 @@ namespace Example.Unions
             __s.Exit();
         }
 
-        /// <summary>Example.Unions.Square: an object header, then up to 1 members.</summary>
+        /// <summary>Example.Unions.Square: an object header, then its 1 member(s), fewer from an older peer.</summary>
         public static void Square(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(1, out var __members))
@@ -325,7 +325,7 @@ namespace Example.Unions
             __s.Exit();
         }
 
-        /// <summary>Example.Unions.LabelledCircle: an object header, then up to 3 members.</summary>
+        /// <summary>Example.Unions.LabelledCircle: an object header, then its 3 member(s), fewer from an older peer.</summary>
         public static void LabelledCircle(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(3, out var __members))
@@ -349,7 +349,7 @@ namespace Example.Unions
             __s.Exit();
         }
 
-        /// <summary>Example.Unions.IEvent?: a union header, then the case.</summary>
+        /// <summary>Example.Unions.IEvent: a union header, then the case.</summary>
         public static void IEvent(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryUnion(out var __tag))
@@ -361,12 +361,12 @@ namespace Example.Unions
             switch (__tag)
             {
                 case 0: Renamed(ref __s); break;
-                default: throw global::ContractGen.Protocol.WireScanner.UnknownUnionTag(__tag, "Example.Unions.IEvent?");
+                default: throw global::ContractGen.Protocol.WireScanner.UnknownUnionTag(__tag, "Example.Unions.IEvent");
             }
             __s.Exit();
         }
 
-        /// <summary>Example.Unions.Renamed: an object header, then up to 1 members.</summary>
+        /// <summary>Example.Unions.Renamed: an object header, then its 1 member(s), fewer from an older peer.</summary>
         public static void Renamed(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(1, out var __members))

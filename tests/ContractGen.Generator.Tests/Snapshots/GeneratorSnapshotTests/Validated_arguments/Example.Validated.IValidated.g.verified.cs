@@ -409,7 +409,7 @@ namespace Example.Validated
     [global::System.CodeDom.Compiler.GeneratedCode("ContractGen", "<version>")]
     file static class __Validated_Wire
     {
-        /// <summary>Example.Validated.Item: an object header, then up to 3 members.</summary>
+        /// <summary>Example.Validated.Item: an object header, then its 3 member(s), fewer from an older peer.</summary>
         public static void Item(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(3, out var __members))
@@ -441,7 +441,7 @@ namespace Example.Validated
             __s.Exit();
         }
 
-        /// <summary>Example.Validated.Point: an object header, then up to 2 members.</summary>
+        /// <summary>Example.Validated.Point: an object header, then its 2 member(s), fewer from an older peer.</summary>
         public static void Point(ref global::ContractGen.Protocol.WireScanner __s)
         {
             if (!__s.TryObject(2, out var __members))
