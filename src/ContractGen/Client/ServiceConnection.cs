@@ -148,7 +148,15 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         _channel.Start();
         _channel.EnableKeepAlive(_options.KeepAliveInterval, _options.KeepAliveTimeout);
         var hello = new HelloMessage(ProtocolConstants.Version, Contract.Name, Contract.Fingerprint, [.. Contract.Methods.Select(m => m.Id)], _options.MaxFrameSize);
-        await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
+        try
+        {
+            await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
+        }
+        catch (ServiceConnectionException) when (Volatile.Read(ref _quotaRefusal) is { } refusal)
+        {
+            // The service's quota refusal arrived and closed the channel before the Hello left: say which quota.
+            throw refusal;
+        }
 
         HelloAckMessage ack;
         try

@@ -21,8 +21,11 @@ internal sealed class QuotaRefusal : IFrameHandler
     public void Start(Quota quota, string detail, TimeSpan linger)
     {
         _linger = new Timer(static state => ((QuotaRefusal)state!).Close(), this, linger, Timeout.InfiniteTimeSpan);
-        _channel.Start();
+
+        // Queued before the read loop starts: a Hello already waiting in the socket would otherwise close the channel
+        // before the refusal is written, and the client would see a bare end of stream instead of its quota.
         _ = SendAsync(quota, detail);
+        _channel.Start();
     }
 
     private async Task SendAsync(Quota quota, string detail)
