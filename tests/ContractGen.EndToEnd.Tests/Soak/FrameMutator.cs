@@ -145,8 +145,8 @@ internal sealed class FrameMutator(Random random)
 
         // Mostly short conversations, some long ones, a few pipelined floods of valid calls.
         var roll = random.Next(100);
-        var kept = roll < 70 ? random.Next(0, 48) : roll < 95 ? random.Next(48, 400) : random.Next(1000, 4000);
-        var flood = roll >= 95;
+        var kept = roll < 70 ? random.Next(0, 24) : roll < 98 ? random.Next(24, 200) : random.Next(500, 2000);
+        var flood = roll >= 98;
         for (var i = 0; i < kept; i++)
         {
             var mutation = flood ? Mutation.Valid : (Mutation)Weighted(KeptAliveWeights);
@@ -157,7 +157,7 @@ internal sealed class FrameMutator(Random random)
         }
 
         // Most connections end with one to three frames built to be refused.
-        if (random.Next(100) < 80)
+        if (random.Next(100) < 90)
         {
             for (var i = random.Next(1, 4); i > 0; i--)
             {
