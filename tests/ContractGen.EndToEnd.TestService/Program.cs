@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 
 // The daemon that end-to-end tests start as a separate process:
 //   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N]
-//   [--user-quota CONNECTIONS,CALLS,BYTES] [--keepalive-timeout-ms N]
+//   [--user-quota CONNECTIONS,CALLS,BYTES] [--keepalive-timeout-ms N] [--fail-call-socket PATH]
 // Prints "ready" once it listens; stops gracefully on SIGTERM.
 // And a client the tests run as another user:
 //   ContractGen.EndToEnd.TestService call --socket PATH --method NAME   → prints the result or the exception type
@@ -56,6 +56,16 @@ host.AddService<IMessaging>(new Messaging());
 host.AddService<IStreams>(new Streams());
 host.AddService<ISoak>(new Soak());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
+
+// The soak's second host in the same process: malformed arguments fail only their call, so one connection carries
+// many mutated requests (the default policy closes the connection at the first).
+var failCallIndex = Array.IndexOf(args, "--fail-call-socket");
+await using var failCallHost = new ServiceHost(new ServiceHostOptions { MaxFrameSize = hostOptions.MaxFrameSize, MalformedMessagePolicy = MalformedMessagePolicy.FailCall }, loggerFactory);
+if (failCallIndex >= 0)
+{
+    failCallHost.AddService<ISoak>(new Soak());
+    await failCallHost.StartAsync(ServiceEndpoint.UnixSocket(args[failCallIndex + 1]));
+}
 
 // A per-user agent on its own socket: private to this user unless the test loosens the file mode.
 var agentSocketIndex = Array.IndexOf(args, "--agent-socket");

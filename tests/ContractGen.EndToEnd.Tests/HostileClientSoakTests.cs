@@ -39,31 +39,43 @@ public sealed class HostileClientSoakTests(ITestOutputHelper output)
         output.WriteLine($"soak seed {seed} (replay with CONTRACTGEN_SOAK_SEED={seed}), {frames:N0} frames, {Workers} connections at a time");
         output.WriteLine("classes left out (FrameMutator.KnownUnfixedCrashes): " + string.Join(", ", FrameMutator.KnownUnfixedCrashes));
 
-        await using var service = await ServiceProcess.StartAsync();
-        await using (var warm = await ServiceConnection.ConnectAsync<ISoak>(service.Endpoint))
+        var directory = Directory.CreateTempSubdirectory("cgen-soak-").FullName;
+        var failCallSocket = Path.Combine(directory, "fail-call.sock");
+        try
         {
-            Assert.Equal(2, await warm.Proxy.Depth(new Link("a", new Link(null, null))));
+            await using var service = await ServiceProcess.StartAsync(extraArguments: ["--fail-call-socket", failCallSocket]);
+            await using (var warm = await ServiceConnection.ConnectAsync<ISoak>(service.Endpoint))
+            {
+                Assert.Equal(2, await warm.Proxy.Depth(new Link("a", new Link(null, null))));
+            }
+
+            var report = await new SoakRunner(service, failCallSocket, seed, frames, Workers).RunAsync();
+            output.WriteLine(report.Describe());
+
+            Assert.False(service.HasExited, $"the daemon ended (exit code {(service.HasExited ? service.ExitCode : 0)}) under soak seed {seed}:\n{Tail(service.Output)}");
+            Assert.True(report.FramesSent >= frames * 9 / 10, $"only {report.FramesSent} of {frames} frames were sent");
+            Assert.Equal(0, report.ConnectionsHung);
+            Assert.True(report.PeakResidentBytes < report.BaselineResidentBytes + Bound,
+                $"the daemon grew from {report.BaselineResidentBytes / MiB} MiB to {report.PeakResidentBytes / MiB} MiB (bound: baseline + {Bound / MiB} MiB)");
+
+            // The engine did what it is for: the daemon answered valid calls and refused broken frames.
+            Assert.True(report.Replies > frames / 10, $"only {report.Replies} replies");
+            Assert.Contains(report.Outcomes.Keys, k => k.StartsWith("default host: GoAway ProtocolViolation", StringComparison.Ordinal));
+            Assert.Contains(report.Outcomes.Keys, k => k == "default host: Error MethodNotFound");
+            Assert.Contains(report.Outcomes.Keys, k => k == "fail-call host: Error BadRequest");
+            Assert.True(report.MutatedFramesSent > frames / 3, $"only {report.MutatedFramesSent} of the frames were mutated or hostile");
+
+            // A fresh client of the real generated proxy is served.
+            await using var fresh = await ServiceConnection.ConnectAsync<ISoak>(service.Endpoint);
+            var parcel = new Parcel("fresh", Color.Green, ["a", "b"], new() { ["x"] = 1 }, [1, 2, 3], new Caption("c", Color.Red));
+            Assert.Equal(5 + 2 + 1 + 3 + 2, await fresh.Proxy.Submit(parcel, Color.Blue, [9, 9]));
+            Assert.False(service.HasExited);
         }
-
-        var report = await new SoakRunner(service, seed, frames, Workers).RunAsync();
-        output.WriteLine(report.Describe());
-
-        Assert.False(service.HasExited, $"the daemon ended (exit code {(service.HasExited ? service.ExitCode : 0)}) under soak seed {seed}:\n{Tail(service.Output)}");
-        Assert.True(report.FramesSent >= frames * 9 / 10, $"only {report.FramesSent} of {frames} frames were sent");
-        Assert.Equal(0, report.ConnectionsHung);
-        Assert.True(report.PeakResidentBytes < report.BaselineResidentBytes + Bound,
-            $"the daemon grew from {report.BaselineResidentBytes / MiB} MiB to {report.PeakResidentBytes / MiB} MiB (bound: baseline + {Bound / MiB} MiB)");
-
-        // The engine did what it is for: the daemon answered valid calls and refused broken frames.
-        Assert.True(report.Replies > frames / 10, $"only {report.Replies} replies");
-        Assert.Contains(report.Outcomes.Keys, k => k.StartsWith("GoAway ProtocolViolation", StringComparison.Ordinal));
-        Assert.Contains(report.Outcomes.Keys, k => k == "Error MethodNotFound");
-
-        // A fresh client of the real generated proxy is served.
-        await using var fresh = await ServiceConnection.ConnectAsync<ISoak>(service.Endpoint);
-        var parcel = new Parcel("fresh", Color.Green, ["a", "b"], new() { ["x"] = 1 }, [1, 2, 3], new Caption("c", Color.Red));
-        Assert.Equal(5 + 2 + 1 + 3 + 2, await fresh.Proxy.Submit(parcel, Color.Blue, [9, 9]));
-        Assert.False(service.HasExited);
+        finally
+        {
+            // The daemon has been disposed (end of the try block): its socket files may go.
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Fact]

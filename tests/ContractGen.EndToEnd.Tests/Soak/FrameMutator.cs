@@ -132,11 +132,22 @@ internal sealed class FrameMutator(Random random)
 
     private uint _callId;
 
+    /// <summary>Whether a frame class is one an honest client sends (a valid call or handshake).</summary>
+    public static bool IsValid(string frameClass)
+        => frameClass is nameof(Mutation.Valid) or nameof(Mutation.ValidWithDeadline) or nameof(Mutation.ValidOneWay) or "hello:Valid";
+
     /// <summary>The last frames of the plan, after which the daemon is expected to have closed (or to close on EOF).</summary>
     public static bool IsKeptAlive(Mutation mutation) => mutation <= Mutation.Pong;
 
     /// <summary>One connection's bytes: the handshake, then the frames, each with its class.</summary>
-    public ConnectionPlan NextConnection(string contractName, ulong fingerprint, uint[] methodIds)
+    /// <param name="contractName">The contract the valid handshake names.</param>
+    /// <param name="fingerprint">Its fingerprint.</param>
+    /// <param name="methodIds">Its method ids.</param>
+    /// <param name="failCall">
+    /// The daemon fails only the call whose arguments do not decode (<see cref="MalformedMessagePolicy.FailCall"/>): the
+    /// connection then carries mostly mutated requests, not only valid ones with a refused frame at the end.
+    /// </param>
+    public ConnectionPlan NextConnection(string contractName, ulong fingerprint, uint[] methodIds, bool failCall = false)
     {
         _callId = 0;
         var frames = new List<(byte[] Bytes, string Class)>();
@@ -149,7 +160,7 @@ internal sealed class FrameMutator(Random random)
         var flood = roll >= 98;
         for (var i = 0; i < kept; i++)
         {
-            var mutation = flood ? Mutation.Valid : (Mutation)Weighted(KeptAliveWeights);
+            var mutation = flood ? Mutation.Valid : failCall ? FailCallMix[Weighted(FailCallWeights)] : (Mutation)Weighted(KeptAliveWeights);
             foreach (var frame in Frames(mutation))
             {
                 frames.Add((frame, mutation.ToString()));
@@ -174,6 +185,14 @@ internal sealed class FrameMutator(Random random)
 
     // Weights of Valid .. Pong, and of BitFlip .. DeepNesting.
     private static readonly int[] KeptAliveWeights = [40, 4, 4, 8, 6, 6, 3, 3, 3, 2];
+    // What a connection to a FailCall daemon carries before its last frames: mostly payloads that do not decode.
+    private static readonly Mutation[] FailCallMix =
+    [
+        Mutation.Valid, Mutation.UnknownMethodId, Mutation.CancelUnknownCall, Mutation.CreditUnknownCall, Mutation.BitFlip,
+        Mutation.Truncated, Mutation.HostileLength, Mutation.AmplifyingCount, Mutation.InvalidUtf8,
+    ];
+
+    private static readonly int[] FailCallWeights = [12, 5, 3, 3, 20, 12, 27, 8, 10];
     private static readonly int[] RefusedWeights = [14, 8, 3, 16, 6, 8, 6, 3, 3, 3, 2, 2, 3, 2, 3, 4, 2, 2];
 
     private int Weighted(int[] weights)

@@ -13,6 +13,7 @@ namespace ContractGen.EndToEnd.Tests.Soak;
 internal sealed class SoakReport
 {
     public long FramesSent;
+    public long MutatedFramesSent;
     public long BytesSent;
     public long Connections;
     public long ConnectionsClosedByHost;
@@ -36,6 +37,7 @@ internal sealed class SoakReport
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"frames sent {FramesSent:N0} ({BytesSent / (1024.0 * 1024):F1} MiB) in {Elapsed.TotalSeconds:F1} s = {FramesSent / Math.Max(0.001, Elapsed.TotalSeconds):N0} frames/s");
+        text.AppendLine(CultureInfo.InvariantCulture, $"mutated or hostile frames (all but valid calls and valid handshakes) {MutatedFramesSent:N0}");
         text.AppendLine(CultureInfo.InvariantCulture, $"connections {Connections:N0} (closed by the daemon {ConnectionsClosedByHost:N0}, hung {ConnectionsHung}, connect failures {ConnectFailures})");
         text.AppendLine(CultureInfo.InvariantCulture, $"replies {Replies:N0}, stream items {StreamItems:N0}");
         text.AppendLine(CultureInfo.InvariantCulture, $"VmRSS baseline {BaselineResidentBytes / (1024 * 1024)} MiB, peak {PeakResidentBytes / (1024 * 1024)} MiB");
@@ -60,7 +62,11 @@ internal sealed class SoakReport
 /// plan from the <see cref="FrameMutator"/> pipelined (without waiting for answers) while a reader takes whatever the
 /// daemon sends until it closes.
 /// </summary>
-internal sealed partial class SoakRunner(ServiceProcess service, int seed, long frames, int workers)
+/// <remarks>
+/// Even workers connect to the daemon's default host (a malformed call closes the connection), odd workers to its
+/// second host on <paramref name="failCallSocket"/> (a malformed call fails alone), in the same process.
+/// </remarks>
+internal sealed partial class SoakRunner(ServiceProcess service, string failCallSocket, int seed, long frames, int workers)
 {
     /// <summary>How long one connection may take to end after its client has sent everything and shut down its side.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -91,31 +97,32 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
 
         var clock = Stopwatch.StartNew();
         var share = frames / workers;
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(new Random(unchecked(seed + (w * 7919))), share))));
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(new Random(unchecked(seed + (w * 7919))), share, w % 2 == 1))));
         _report.Elapsed = clock.Elapsed;
         await sampling.CancelAsync();
         await sampler;
         return _report;
     }
 
-    private async Task WorkerAsync(Random random, long share)
+    private async Task WorkerAsync(Random random, long share, bool failCall)
     {
         var mutator = new FrameMutator(random);
+        var socket = failCall ? failCallSocket : service.SocketPath;
         long sent = 0;
         while (sent < share && !service.HasExited)
         {
-            var plan = mutator.NextConnection(SoakContract.Name, SoakContract.Descriptor.Fingerprint, [.. SoakContract.Descriptor.Methods.Select(m => m.Id)]);
-            sent += await RunConnectionAsync(plan);
+            var plan = mutator.NextConnection(SoakContract.Name, SoakContract.Descriptor.Fingerprint, [.. SoakContract.Descriptor.Methods.Select(m => m.Id)], failCall);
+            sent += await RunConnectionAsync(socket, plan, failCall ? "fail-call host" : "default host");
         }
     }
 
     /// <summary>Sends one plan over a fresh connection; returns how many of its frames were written whole.</summary>
-    private async Task<long> RunConnectionAsync(ConnectionPlan plan)
+    private async Task<long> RunConnectionAsync(string path, ConnectionPlan plan, string host)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(service.SocketPath));
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path));
         }
         catch (SocketException)
         {
@@ -125,7 +132,7 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
         }
 
         Interlocked.Increment(ref _report.Connections);
-        var reader = ReadUntilClosedAsync(socket);
+        var reader = ReadUntilClosedAsync(socket, host);
 
         // Frames are packed into sends of up to 64 KiB; a frame counts as sent once all its bytes were written.
         long written = 0;
@@ -155,6 +162,11 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
                 foreach (var (_, frameClass) in ends)
                 {
                     SoakReport.Count(_report.SentByClass, frameClass);
+                    if (!FrameMutator.IsValid(frameClass))
+                    {
+                        Interlocked.Increment(ref _report.MutatedFramesSent);
+                    }
+
                     written++;
                 }
 
@@ -184,7 +196,7 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
     }
 
     /// <summary>Reads and classifies frames until the daemon closes; false if it did not within the patience.</summary>
-    private async Task<bool> ReadUntilClosedAsync(Socket socket)
+    private async Task<bool> ReadUntilClosedAsync(Socket socket, string host)
     {
         var buffer = new byte[256 * 1024];
         int start = 0, end = 0;
@@ -209,7 +221,7 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
                     }
 
                     var header = FrameHeader.Read(buffer.AsSpan(start));
-                    sawGoAway |= Classify(header, buffer.AsSpan(start + FrameHeader.Size, (int)length));
+                    sawGoAway |= Classify(header, buffer.AsSpan(start + FrameHeader.Size, (int)length), host);
                     start += FrameHeader.Size + (int)length;
                 }
 
@@ -247,7 +259,7 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
     }
 
     /// <summary>Counts one frame from the daemon; returns whether it was a GoAway.</summary>
-    private bool Classify(FrameHeader header, ReadOnlySpan<byte> payload)
+    private bool Classify(FrameHeader header, ReadOnlySpan<byte> payload, string host)
     {
         switch (header.Kind)
         {
@@ -258,13 +270,13 @@ internal sealed partial class SoakRunner(ServiceProcess service, int seed, long 
                 Interlocked.Increment(ref _report.StreamItems);
                 return false;
             case FrameKind.HelloAck:
-                SoakReport.Count(_report.Outcomes, "HelloAck " + (payload.Length > 0 ? payload[0] switch { 0 => "accepted", 1 => "refused: unknown contract", 2 => "refused: unsupported version", var s => "status " + s } : "empty"));
+                SoakReport.Count(_report.Outcomes, host + ": HelloAck " + (payload.Length > 0 ? payload[0] switch { 0 => "accepted", 1 => "refused: unknown contract", 2 => "refused: unsupported version", var s => "status " + s } : "empty"));
                 return false;
             case FrameKind.Error:
-                SoakReport.Count(_report.Outcomes, "Error " + (payload.Length > 0 ? ((ErrorCode)payload[0]).ToString() : "empty"));
+                SoakReport.Count(_report.Outcomes, host + ": Error " + (payload.Length > 0 ? ((ErrorCode)payload[0]).ToString() : "empty"));
                 return false;
             case FrameKind.GoAway:
-                SoakReport.Count(_report.Outcomes, $"GoAway {(header.MethodId == 2 ? "ProtocolViolation" : header.MethodId.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {Bucket(payload)}");
+                SoakReport.Count(_report.Outcomes, $"{host}: GoAway {(header.MethodId == 2 ? "ProtocolViolation" : header.MethodId.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {Bucket(payload)}");
                 return true;
             default:
                 SoakReport.Count(_report.Outcomes, "daemon sent " + header.Kind);
