@@ -273,7 +273,9 @@ internal sealed partial class SoakRunner(ServiceProcess service, string failCall
                 SoakReport.Count(_report.Outcomes, host + ": HelloAck " + (payload.Length > 0 ? payload[0] switch { 0 => "accepted", 1 => "refused: unknown contract", 2 => "refused: unsupported version", var s => "status " + s } : "empty"));
                 return false;
             case FrameKind.Error:
-                SoakReport.Count(_report.Outcomes, host + ": Error " + (payload.Length > 0 ? ((ErrorCode)payload[0]).ToString() : "empty"));
+                // A remote fault names the exception type (the implementation's, or a decoder's that was not a malformed-message one).
+                SoakReport.Count(_report.Outcomes, host + ": Error " + (payload.Length > 0 ? ((ErrorCode)payload[0]).ToString() : "empty")
+                    + (payload.Length > 0 && payload[0] == (byte)ErrorCode.RemoteFault ? " " + Bucket(payload[1..]) : ""));
                 return false;
             case FrameKind.GoAway:
                 SoakReport.Count(_report.Outcomes, $"{host}: GoAway {(header.MethodId == 2 ? "ProtocolViolation" : header.MethodId.ToString(System.Globalization.CultureInfo.InvariantCulture))}: {Bucket(payload)}");
