@@ -408,16 +408,25 @@ internal static class HostileClient
                 sockets.Add(raw);
             }
 
-            // EchoBytes(byte[size]): a reply as large as the request, for requests the client will never read.
-            var frame = new byte[ContractGen.Protocol.FrameHeader.Size + 4 + size];
-            BitConverter.TryWriteBytes(frame.AsSpan(ContractGen.Protocol.FrameHeader.Size), size);
+            // EchoBytes(byte[size]): a reply as large as the request, for requests the client will never read. Each
+            // connection has its own frame: one shared buffer rewritten while another connection's send reads it
+            // would send corrupt call ids.
             Console.WriteLine("flooding");
-            _ = Task.WhenAll(sockets.Select(async raw =>
+            _ = Task.WhenAll(sockets.Select(async (raw, index) =>
             {
-                for (var id = 1u; id <= requests; id++)
+                var frame = new byte[ContractGen.Protocol.FrameHeader.Size + 4 + size];
+                BitConverter.TryWriteBytes(frame.AsSpan(ContractGen.Protocol.FrameHeader.Size), size);
+                try
                 {
-                    new ContractGen.Protocol.FrameHeader((uint)(4 + size), ContractGen.Protocol.FrameKind.Request, 0, id, AllTypesContract.MethodIds.EchoBytes).Write(frame);
-                    await raw.SendAsync(frame);
+                    for (var id = 1u; id <= requests; id++)
+                    {
+                        new ContractGen.Protocol.FrameHeader((uint)(4 + size), ContractGen.Protocol.FrameKind.Request, 0, id, AllTypesContract.MethodIds.EchoBytes).Write(frame);
+                        await raw.SendAsync(frame);
+                    }
+                }
+                catch (System.Net.Sockets.SocketException ex)
+                {
+                    Console.WriteLine($"flood connection {index}: sending failed ({ex.SocketErrorCode})");
                 }
             }));
 
