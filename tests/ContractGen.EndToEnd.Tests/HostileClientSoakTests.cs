@@ -19,6 +19,7 @@ namespace ContractGen.EndToEnd.Tests;
 /// frames it read before closing a connection, is not reproducible). <c>CONTRACTGEN_SOAK_INCLUDE_KNOWN_CRASHES=1</c>
 /// sends the classes of <see cref="FrameMutator.KnownUnfixedCrashes"/> too.
 /// </remarks>
+[Collection(SoakRunsAlone.Name)]
 public sealed class HostileClientSoakTests(ITestOutputHelper output)
 {
     private const long MiB = 1024 * 1024;
@@ -245,4 +246,14 @@ public sealed class HostileClientSoakTests(ITestOutputHelper output)
     }
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(30));
+}
+
+/// <summary>
+/// The soak takes both cores while it runs: alone, so that the tests of other classes that wait for a short timeout do
+/// not run beside it (MessagingTests' 150 ms default timeout failed once when they did).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SoakRunsAlone
+{
+    public const string Name = "Hostile-client soak";
 }

@@ -134,7 +134,15 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         _channel.Start();
         _channel.EnableKeepAlive(_options.KeepAliveInterval, _options.KeepAliveTimeout);
         var hello = new HelloMessage(ProtocolConstants.Version, Contract.Name, Contract.Fingerprint, [.. Contract.Methods.Select(m => m.Id)], _options.MaxFrameSize);
-        await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
+        try
+        {
+            await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
+        }
+        catch (ServiceConnectionException)
+        {
+            // The read loop already had the service's answer and closed the channel (a service that refuses a connection
+            // for a quota says so at accept, before it reads anything): the handshake's outcome says why, not this.
+        }
 
         HelloAckMessage ack;
         try
