@@ -21,8 +21,11 @@ internal sealed class QuotaRefusal : IFrameHandler
     public void Start(Quota quota, string detail, TimeSpan linger)
     {
         _linger = new Timer(static state => ((QuotaRefusal)state!).Close(), this, linger, Timeout.InfiniteTimeSpan);
-        _channel.Start();
+
+        // The GoAway is queued before the read loop starts: the client's Hello, read at once, closes the channel, and a
+        // close flushes what is queued but takes nothing queued after it (the client then saw only the end of stream).
         _ = SendAsync(quota, detail);
+        _channel.Start();
     }
 
     private async Task SendAsync(Quota quota, string detail)
