@@ -275,3 +275,52 @@ public partial interface IHelperFaults
     /// <summary>Throws an <see cref="ArgumentException"/> with <paramref name="message"/>.</summary>
     ValueTask<int> Fail(string message);
 }
+
+/// <summary>
+/// The hostile-client soak's target: one method per transferred shape (records, unions, lists, dictionaries, strings
+/// nested in records and collections, enums, byte buffers, a recursive type), plus a slow call and a stream so that
+/// duplicate call ids, cancels and stream credits meet calls that exist.
+/// </summary>
+[ServiceContract(Name = "test.soak", Context = ServiceContext.System, MaxStringLength = 256, MaxCollectionLength = 64, MaxByteLength = 4096)]
+[AllowAnyLocalUser]
+public partial interface ISoak
+{
+    /// <summary>A record holding nested strings, an enum, a list, a dictionary, a byte buffer and a union.</summary>
+    ValueTask<int> Submit(Parcel parcel, Color color, byte[] blob);
+
+    /// <summary>Unions in a list and as dictionary values, with string keys.</summary>
+    ValueTask<int> Shapes(List<Figure> figures, Dictionary<string, Figure> named);
+
+    /// <summary>Strings in an array and in lists inside a dictionary, and one top-level string.</summary>
+    ValueTask<int> Labels(string[] labels, Dictionary<string, List<string>> groups, string note);
+
+    /// <summary>Collections without any string: every hostile count reaches a collection reader.</summary>
+    ValueTask<int> Numbers(List<int> list, Dictionary<int, long> map, int[] array, byte[] blob, Color color);
+
+    /// <summary>A recursive record: the depth of the chain is the caller's choice.</summary>
+    ValueTask<int> Depth(Link link);
+
+    /// <summary>Waits, so that a second request with the same call id meets the first still in flight.</summary>
+    ValueTask<int> Slow([Range(0, 1000)] int milliseconds);
+
+    /// <summary>Streams 0..count-1, so that stream credits and cancels meet a stream.</summary>
+    IAsyncEnumerable<int> Count([Range(0, 1000)] int count, CancellationToken cancellationToken = default);
+}
+
+[MemoryPackable]
+public sealed partial record Parcel(string Label, Color Tint, List<string> Tags, Dictionary<string, int> Counts, byte[] Payload, Figure Shape);
+
+/// <summary>A closed union: the daemon creates only these cases.</summary>
+[MemoryPackable]
+[MemoryPackUnion(0, typeof(Dot))]
+[MemoryPackUnion(1, typeof(Caption))]
+public abstract partial record Figure;
+
+[MemoryPackable]
+public sealed partial record Dot(double X, double Y) : Figure;
+
+[MemoryPackable]
+public sealed partial record Caption(string Text, Color Color) : Figure;
+
+[MemoryPackable]
+public sealed partial record Link(string? Name, Link? Next);

@@ -7,7 +7,9 @@ using ContractGen.Transports;
 using Microsoft.Extensions.Logging;
 
 // The daemon that end-to-end tests start as a separate process:
-//   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N] [--include-exception-types] [--include-exception-details]
+//   ContractGen.EndToEnd.TestService --socket PATH [--agent-socket PATH] [--shutdown-timeout-ms N] [--include-exception-types]
+//   [--include-exception-details] [--user-quota CONNECTIONS,CALLS,BYTES] [--keepalive-timeout-ms N] [--fail-call-socket PATH]
+//   [--fail-malformed-calls]
 // Prints "ready" once it listens; stops gracefully on SIGTERM.
 // And a client the tests run as another user:
 //   ContractGen.EndToEnd.TestService call --socket PATH --method NAME [--no-verify-server] → prints the result or the exception type
@@ -18,7 +20,9 @@ if (args.FirstOrDefault() == "call")
 
 // Hostile clients for the resource tests, run as another user:
 //   hold --socket PATH --connections N          → one line per connection ("ok" or "error TYPE: MESSAGE"), then holds them until stdin closes
-//   flood --socket PATH --connections N --requests K --size B → handshakes, prints "flooding", sends K EchoBytes calls per connection and never reads
+//   flood --socket PATH --connections N --requests K --size B [--then-call]
+//        → handshakes, prints "flooding", sends K EchoBytes calls per connection and never reads; with --then-call, then
+//          calls EchoInt32 through a generated client until refused, and prints "error TYPE: QUOTA MESSAGE" (or "ok ...")
 if (args.FirstOrDefault() is "hold" or "flood")
 {
     return await HostileClient.RunAsync(args);
@@ -63,6 +67,12 @@ var hostOptions = new ServiceHostOptions
     IncludeExceptionTypes = args.Contains("--include-exception-types"),
     IncludeExceptionDetails = args.Contains("--include-exception-details"),
 };
+var keepAliveIndex = Array.IndexOf(args, "--keepalive-timeout-ms");
+if (keepAliveIndex >= 0)
+{
+    hostOptions.KeepAliveTimeout = TimeSpan.FromMilliseconds(int.Parse(args[keepAliveIndex + 1], System.Globalization.CultureInfo.InvariantCulture));
+}
+
 var quotaIndex = Array.IndexOf(args, "--user-quota");
 if (quotaIndex >= 0)
 {
@@ -85,7 +95,18 @@ host.AddService<IValidated>(new Validated());
 host.AddService<IMessaging>(new Messaging());
 host.AddService<IStreams>(new Streams());
 host.AddService<IFaults>(new Faults());
+host.AddService<ISoak>(new Soak());
 await host.StartAsync(ServiceEndpoint.UnixSocket(socket));
+
+// The soak's second host in the same process: malformed arguments fail only their call, so one connection carries
+// many mutated requests (the default policy closes the connection at the first).
+var failCallIndex = Array.IndexOf(args, "--fail-call-socket");
+await using var failCallHost = new ServiceHost(new ServiceHostOptions { MaxFrameSize = hostOptions.MaxFrameSize, MalformedMessagePolicy = MalformedMessagePolicy.FailCall }, loggerFactory);
+if (failCallIndex >= 0)
+{
+    failCallHost.AddService<ISoak>(new Soak());
+    await failCallHost.StartAsync(ServiceEndpoint.UnixSocket(args[failCallIndex + 1]));
+}
 
 // A per-user agent on its own socket: private to this user unless the test loosens the file mode.
 var agentSocketIndex = Array.IndexOf(args, "--agent-socket");
@@ -442,18 +463,51 @@ internal static class HostileClient
                 sockets.Add(raw);
             }
 
-            // EchoBytes(byte[size]): a reply as large as the request, for requests the client will never read.
-            var frame = new byte[ContractGen.Protocol.FrameHeader.Size + 4 + size];
-            BitConverter.TryWriteBytes(frame.AsSpan(ContractGen.Protocol.FrameHeader.Size), size);
+            // EchoBytes(byte[size]): a reply as large as the request, for requests the client will never read. Each
+            // connection has its own frame: one shared buffer rewritten while another connection's send reads it
+            // would send corrupt call ids.
             Console.WriteLine("flooding");
-            _ = Task.WhenAll(sockets.Select(async raw =>
+            _ = Task.WhenAll(sockets.Select(async (raw, index) =>
             {
-                for (var id = 1u; id <= requests; id++)
+                var frame = new byte[ContractGen.Protocol.FrameHeader.Size + 4 + size];
+                BitConverter.TryWriteBytes(frame.AsSpan(ContractGen.Protocol.FrameHeader.Size), size);
+                try
                 {
-                    new ContractGen.Protocol.FrameHeader((uint)(4 + size), ContractGen.Protocol.FrameKind.Request, 0, id, AllTypesContract.MethodIds.EchoBytes).Write(frame);
-                    await raw.SendAsync(frame);
+                    for (var id = 1u; id <= requests; id++)
+                    {
+                        new ContractGen.Protocol.FrameHeader((uint)(4 + size), ContractGen.Protocol.FrameKind.Request, 0, id, AllTypesContract.MethodIds.EchoBytes).Write(frame);
+                        await raw.SendAsync(frame);
+                    }
+                }
+                catch (System.Net.Sockets.SocketException ex)
+                {
+                    Console.WriteLine($"flood connection {index}: sending failed ({ex.SocketErrorCode})");
                 }
             }));
+
+            if (args.Contains("--then-call"))
+            {
+                // The same user calls through a generated client while its flood holds reply bytes in the daemon:
+                // until the daemon has queued past the user's byte quota the call is served, then it is refused.
+                await using var client = await ServiceConnection.ConnectAsync<IAllTypes>(ServiceEndpoint.UnixSocket(socket));
+                var answer = "ok served every time";
+                for (var attempt = 0; attempt < 600; attempt++)
+                {
+                    try
+                    {
+                        await client.Proxy.EchoInt32(attempt);
+                    }
+                    catch (QuotaExceededException ex)
+                    {
+                        answer = $"error {ex.GetType().Name}: {ex.Quota} {ex.Message}";
+                        break;
+                    }
+
+                    await Task.Delay(100);
+                }
+
+                Console.WriteLine(answer);
+            }
         }
 
         // Until the test lets go.
@@ -494,5 +548,44 @@ internal static class HostileClient
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>The soak's target: cheap answers that prove the arguments arrived whole.</summary>
+internal sealed class Soak : ISoak
+{
+    public ValueTask<int> Submit(Parcel parcel, Color color, byte[] blob) => ValueTask.FromResult(parcel.Label.Length + parcel.Tags.Count + parcel.Counts.Count + parcel.Payload.Length + blob.Length);
+
+    public ValueTask<int> Shapes(List<Figure> figures, Dictionary<string, Figure> named) => ValueTask.FromResult(figures.Count + named.Count);
+
+    public ValueTask<int> Labels(string[] labels, Dictionary<string, List<string>> groups, string note) => ValueTask.FromResult(labels.Length + groups.Count + note.Length);
+
+    public ValueTask<int> Numbers(List<int> list, Dictionary<int, long> map, int[] array, byte[] blob, Color color) => ValueTask.FromResult(list.Count + map.Count + array.Length + blob.Length);
+
+    public ValueTask<int> Depth(Link link)
+    {
+        var depth = 0;
+        for (var l = link; l is not null; l = l.Next)
+        {
+            depth++;
+        }
+
+        return ValueTask.FromResult(depth);
+    }
+
+    public async ValueTask<int> Slow(int milliseconds)
+    {
+        await Task.Delay(milliseconds);
+        return milliseconds;
+    }
+
+    public async IAsyncEnumerable<int> Count(int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+
+        await Task.CompletedTask;
     }
 }

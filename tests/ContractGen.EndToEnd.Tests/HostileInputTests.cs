@@ -198,6 +198,30 @@ public sealed class HostileInputTests(SharedServiceFixture fixture) : IClassFixt
         Assert.Equal(FrameKind.GoAway, (await ReadFrameAsync(rogue)).Header.Kind);
     }
 
+    [Fact]
+    public async Task A_protocol_violation_in_the_handshake_is_logged_with_the_peers_pid_and_uid()
+    {
+        // A Hello with the wrong magic number: refused before any contract is bound, when the kernel's word on the peer
+        // is all the daemon knows of it, and exactly what its log needs.
+        var marker = Random.Shared.Next(100_000, 999_999);
+        using var rogue = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await rogue.ConnectAsync(new UnixDomainSocketEndPoint(fixture.Service.SocketPath));
+        await SendFrameAsync(rogue, FrameKind.Hello, 0, 0, Soak.SoakSeeds.Hello("test.alltypes", 0, [], magic: (uint)marker));
+        Assert.Equal(FrameKind.GoAway, (await ReadFrameAsync(rogue)).Header.Kind);
+        Assert.True(await ReadsToEndAsync(rogue));
+
+        string? line = null;
+        for (var i = 0; i < 100 && line is null; i++)
+        {
+            line = fixture.Service.Output.Split('\n').LastOrDefault(l => l.Contains("magic number is wrong", StringComparison.Ordinal));
+            await Task.Delay(50);
+        }
+
+        Assert.NotNull(line);
+        Assert.Contains($"(pid {Environment.ProcessId}, uid ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("(null)", line, StringComparison.Ordinal);
+    }
+
     private Task<Socket> HandshakeAsync(string contract) => HandshakeAsync(fixture.Service, contract);
 
     private static async Task<Socket> HandshakeAsync(ServiceProcess service, string contract)

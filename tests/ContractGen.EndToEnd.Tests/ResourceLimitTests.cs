@@ -83,6 +83,80 @@ public sealed class ResourceLimitTests(ITestOutputHelper output)
         Assert.True(peak < baseline + (100 * MiB), $"the daemon grew from {baseline / MiB} MiB to {peak / MiB} MiB");
     }
 
+    [SkippableFact]
+    public async Task A_second_uid_past_its_queued_bytes_quota_is_refused_with_the_quota_named_while_the_first_uid_is_served()
+    {
+        IdentityTests.SkipUnlessRoot();
+        IdentityTests.TestUsers.EnsureCreated();
+
+        // 4 connections and 1,000 calls (neither is reached: two connections hold at most 128 calls), but 1 MiB of replies.
+        await using var service = await ServiceProcess.StartAsync(extraArguments: ["--user-quota", "4,1000,1048576"]);
+        await using var healthy = await ServiceConnection.ConnectAsync<IAllTypes>(service.Endpoint);
+        var baseline = service.ResidentBytes();
+
+        // Two connections that never read, each able to queue 4 MiB on its own bound; then the same uid calls.
+        await using var flood = await HostileProcess.StartAsync(IdentityTests.PlainUser, service.SocketPath, "flood", "--connections", "2", "--requests", "2000", "--size", "16384", "--then-call");
+        Assert.Equal("flooding", await flood.ReadLineAsync());
+        var peak = await ServeWhileAttackedAsync(service, healthy);
+        string refused;
+        while (!(refused = await flood.ReadLineAsync()).StartsWith("error ", StringComparison.Ordinal) && !refused.StartsWith("ok ", StringComparison.Ordinal))
+        {
+            output.WriteLine(refused);
+        }
+
+        output.WriteLine(refused);
+        output.WriteLine($"baseline {baseline / MiB} MiB, peak {peak / MiB} MiB under a second uid past 1 MiB of unread replies");
+        Assert.StartsWith("error QuotaExceededException: QueuedBytesPerUser ", refused, StringComparison.Ordinal);
+        Assert.Contains("QueuedBytesPerUser (1048576)", refused, StringComparison.Ordinal);
+        Assert.True(peak < baseline + (100 * MiB), $"the daemon grew from {baseline / MiB} MiB to {peak / MiB} MiB");
+        Assert.Equal(7, await healthy.Proxy.EchoInt32(7));
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_closed_by_the_keepalive_rule_rather_than_held_forever()
+    {
+        // A 2 s keepalive timeout: the rule under test is "no send progress while reading is paused on queued bytes".
+        await using var service = await ServiceProcess.StartAsync(extraArguments: ["--keepalive-timeout-ms", "2000"]);
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(service.SocketPath));
+        var hello = Soak.SoakSeeds.Hello(AllTypesContract.Name, AllTypesContract.Fingerprint, []);
+        await socket.SendAsync(Soak.FrameMutator.Frame(ContractGen.Protocol.FrameKind.Hello, 0, 0, 0, hello));
+
+        // EchoBytes(16 KiB) calls, sent until the daemon's queue (4 MiB) and both socket buffers are full and sending
+        // blocks; nothing is ever read. Only the daemon closing the connection ends the loop.
+        var payload = new byte[4 + (16 * 1024)];
+        BitConverter.TryWriteBytes(payload, 16 * 1024);
+        var sent = 0;
+        var closed = await Task.Run(async () =>
+        {
+            try
+            {
+                for (var id = 1u; id < 1_000_000; id++)
+                {
+                    await socket.SendAsync(Soak.FrameMutator.Frame(ContractGen.Protocol.FrameKind.Request, 0, id, AllTypesContract.MethodIds.EchoBytes, payload));
+                    sent++;
+                }
+
+                return "every request was taken: nothing stopped reading";
+            }
+            catch (System.Net.Sockets.SocketException ex)
+            {
+                return "closed: " + ex.SocketErrorCode;
+            }
+        }).WaitAsync(TimeSpan.FromSeconds(120));
+
+        output.WriteLine($"{sent} requests of 16 KiB sent before the daemon closed the connection ({closed})");
+        Assert.StartsWith("closed: ", closed, StringComparison.Ordinal);
+
+        // Far fewer than a million: the daemon stopped reading at its queue bound, then closed the connection.
+        Assert.InRange(sent, 1, 10_000);
+        Assert.False(service.HasExited);
+
+        // Connected only now: an idle client that sends no pings within 2 s would meet the same rule.
+        await using var healthy = await ServiceConnection.ConnectAsync<IAllTypes>(service.Endpoint);
+        Assert.Equal(3, await healthy.Proxy.EchoInt32(3));
+    }
+
     /// <summary>
     /// The first uid calls 50 times, a tenth of a second apart, while the attack runs; returns the daemon's peak
     /// resident memory. The pauses give the attack its chance to grow the daemon; nothing here asserts a duration.

@@ -140,6 +140,39 @@ public sealed class HostingIntegrationTests
     }
 
     [Fact]
+    public async Task User_quotas_are_bound_from_configuration_without_changing_the_shared_defaults()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ContractGen:DefaultUserQuota:MaxConnections"] = "3",
+            ["ContractGen:DefaultUserQuota:MaxCallsInFlight"] = "7",
+            ["ContractGen:DefaultUserQuota:MaxQueuedBytes"] = "1048576",
+            ["ContractGen:RootUserQuota:MaxConnections"] = "9",
+            ["ContractGen:UserQuotas:999:MaxConnections"] = "1",
+            ["ContractGen:UserQuotas:999:MaxCallsInFlight"] = "2",
+            ["ContractGen:UserQuotas:999:MaxQueuedBytes"] = "4096",
+            ["ContractGen:MaxQueuedBytesPerConnection"] = "65536",
+            ["ContractGen:MaxCallsInFlightPerConnection"] = "5",
+        };
+        await using var app = await TestApp.StartAsync(ServiceLifetimeScope.Singleton, settings);
+
+        var options = app.Host.Options;
+        Assert.Equal(new UserQuota(3, 7, 1048576), options.DefaultUserQuota);
+        Assert.Equal(new UserQuota(1, 2, 4096), options.UserQuotas[999]);
+        Assert.Equal(65536, options.MaxQueuedBytesPerConnection);
+        Assert.Equal(5, options.MaxCallsInFlightPerConnection);
+
+        // A partial section changes only the limits it names; the others keep the default they bound over.
+        Assert.Equal(UserQuota.Unlimited with { MaxConnections = 9 }, options.RootUserQuota);
+
+        // Binding wrote into the options' own quotas, never into the shared static ones every other host starts from.
+        Assert.Equal(new UserQuota(64, 256, 64L * 1024 * 1024), UserQuota.Default);
+        Assert.Equal(new UserQuota(int.MaxValue, int.MaxValue, long.MaxValue), UserQuota.Unlimited);
+        Assert.True(UserQuota.Unlimited.IsUnlimited);
+        Assert.Equal(UserQuota.Unlimited, new ServiceHostOptions().ServiceUserQuota);
+    }
+
+    [Fact]
     public async Task An_invalid_configured_value_fails_the_application_start_with_the_option_named()
     {
         var settings = new Dictionary<string, string?> { ["ContractGen:MaxFrameSize"] = "10" };

@@ -152,10 +152,10 @@ public abstract class ServiceConnection : IAsyncDisposable, IFrameHandler
         {
             await _channel.SendAsync<HelloMessage, HelloMessage>(FrameKind.Hello, 0, 0, hello).ConfigureAwait(false);
         }
-        catch (ServiceConnectionException) when (Volatile.Read(ref _quotaRefusal) is { } refusal)
+        catch (ServiceConnectionException)
         {
-            // The service's quota refusal arrived and closed the channel before the Hello left: say which quota.
-            throw refusal;
+            // The read loop already had the service's answer and closed the channel (a service that refuses a connection
+            // for a quota says so at accept, before it reads anything): the handshake's outcome says why, not this.
         }
 
         HelloAckMessage ack;

@@ -612,7 +612,8 @@ internal sealed class ServerConnection : IFrameHandler, IReadGate
     {
         if (reason == ConnectionCloseReason.ProtocolViolationByPeer)
         {
-            Logger.ProtocolViolation(Id, _context?.Caller?.ProcessId, _context?.Caller?.UserId, detail);
+            // The transport's credentials, not the call context's: a violation in or before the handshake has no context yet.
+            Logger.ProtocolViolation(Id, Caller?.ProcessId, Caller?.UserId, detail);
         }
         else
         {

@@ -33,12 +33,13 @@ public sealed record UserQuota(int MaxConnections, int MaxCallsInFlight, long Ma
     /// The default for every user that has no quota of its own: 64 connections, 256 calls in flight, 64 MiB of queued
     /// replies. With the host's 1,024 connections, one user holds at most a sixteenth of them; 256 calls are four
     /// connections' worth of the per-connection bound, more than an honest client keeps busy; 64 MiB bounds what a
-    /// user that never reads can make the host hold.
+    /// user that never reads can make the host hold. A new instance on every read (as is <see cref="Unlimited"/>):
+    /// configuration binding writes into the quota an option already holds, and must not change the shared default.
     /// </summary>
-    public static UserQuota Default { get; } = new(64, 256, 64L * 1024 * 1024);
+    public static UserQuota Default => new(64, 256, 64L * 1024 * 1024);
 
-    /// <summary>No per-user limit (the host's global and per-connection bounds still apply).</summary>
-    public static UserQuota Unlimited { get; } = new(int.MaxValue, int.MaxValue, long.MaxValue);
+    /// <summary>No per-user limit (the host's global and per-connection bounds still apply). A new instance on every read.</summary>
+    public static UserQuota Unlimited => new(int.MaxValue, int.MaxValue, long.MaxValue);
 
     /// <summary>Whether this quota limits nothing, so its user is not counted at all.</summary>
     public bool IsUnlimited => MaxConnections == int.MaxValue && MaxCallsInFlight == int.MaxValue && MaxQueuedBytes == long.MaxValue;
