@@ -526,7 +526,7 @@ internal static class ContractEmitter
         var packable = type.TypeName.TrimEnd('?');
         var read = type.Kind switch
         {
-            WireKind.Unmanaged => $"__reader.ReadUnmanaged<{type.TypeName}>()",
+            WireKind.Unmanaged => $"{WireFormat}.ReadFixed<{type.TypeName}>(ref __reader)",
             WireKind.Boolean => $"{WireFormat}.ReadBoolean(ref __reader)",
             WireKind.String => $"{WireFormat}.ReadString(ref __reader)",
             WireKind.ByteArray => "__reader.ReadUnmanagedArray<byte>()",

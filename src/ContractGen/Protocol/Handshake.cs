@@ -40,16 +40,16 @@ internal readonly record struct HelloMessage(ushort Version, string ContractName
 
     public static HelloMessage Read(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload)
     {
-        if (reader.ReadUnmanaged<uint>() != ProtocolConstants.Magic)
+        if (WireFormat.ReadFixed<uint>(ref reader) != ProtocolConstants.Magic)
         {
             throw new MalformedMessageException("The peer is not a ContractGen client (the handshake's magic number is wrong).");
         }
 
-        var version = reader.ReadUnmanaged<ushort>();
+        var version = WireFormat.ReadFixed<ushort>(ref reader);
         var name = WireFormat.ReadString(ref reader) ?? throw new MalformedMessageException("The handshake names no contract.");
-        var fingerprint = reader.ReadUnmanaged<ulong>();
+        var fingerprint = WireFormat.ReadFixed<ulong>(ref reader);
         var methods = WireFormat.ReadUnmanagedArray<uint>(ref reader);
-        var maxReplySize = reader.ReadUnmanaged<int>();
+        var maxReplySize = WireFormat.ReadFixed<int>(ref reader);
         if (maxReplySize < 1024)
         {
             throw new MalformedMessageException($"The client announced a maximum reply size of {maxReplySize} bytes; at least 1024 is required.");
@@ -93,7 +93,7 @@ internal readonly record struct HelloAckMessage(
 
     public static HelloAckMessage Read(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload)
     {
-        var status = reader.ReadUnmanaged<HelloStatus>();
+        var status = WireFormat.ReadFixed<HelloStatus>(ref reader);
         if (status is not (HelloStatus.Accepted or HelloStatus.UnknownContract or HelloStatus.UnsupportedVersion))
         {
             throw new MalformedMessageException($"The service answered the handshake with unknown status {(byte)status}.");
@@ -101,11 +101,11 @@ internal readonly record struct HelloAckMessage(
 
         return new HelloAckMessage(
             status,
-            reader.ReadUnmanaged<ushort>(),
+            WireFormat.ReadFixed<ushort>(ref reader),
             WireFormat.ReadString(ref reader) ?? string.Empty,
-            reader.ReadUnmanaged<ulong>(),
+            WireFormat.ReadFixed<ulong>(ref reader),
             WireFormat.ReadUnmanagedArray<uint>(ref reader),
-            reader.ReadUnmanaged<int>(),
+            WireFormat.ReadFixed<int>(ref reader),
             WireFormat.ReadString(ref reader) ?? string.Empty);
     }
 }
@@ -125,7 +125,7 @@ internal readonly record struct ErrorMessage(ErrorCode Code, string TypeName, st
     }
 
     public static ErrorMessage Read(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload) => new(
-        reader.ReadUnmanaged<ErrorCode>(),
+        WireFormat.ReadFixed<ErrorCode>(ref reader),
         WireFormat.ReadString(ref reader) ?? string.Empty,
         WireFormat.ReadString(ref reader) ?? string.Empty,
         WireFormat.ReadString(ref reader),

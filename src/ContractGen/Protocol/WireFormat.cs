@@ -34,7 +34,7 @@ public static class WireFormat
 
     /// <summary>Reads a length-prefixed byte block into a new array (for results, which outlive the receive buffer).</summary>
     public static ReadOnlyMemory<byte> ReadBytesCopy(ref MemoryPackReader reader)
-        => reader.ReadUnmanagedArray<byte>() ?? ReadOnlyMemory<byte>.Empty;
+        => ReadUnmanagedArray<byte>(ref reader);
 
     /// <summary>
     /// Reads a string strictly, by <see cref="WireScanner"/>'s string rule: only MemoryPack's UTF-8 form (what every
@@ -97,10 +97,28 @@ public static class WireFormat
         return span;
     }
 
+    /// <summary>
+    /// Reads a fixed-size value after checking that its bytes are there. MemoryPack's <c>ReadUnmanaged</c> would read a
+    /// truncated payload into an <see cref="ArgumentOutOfRangeException"/> from deep inside its buffer code; a peer's short
+    /// payload is a malformed message, said as one.
+    /// </summary>
+    /// <exception cref="MalformedMessageException">Fewer bytes remain than the value needs.</exception>
+    public static T ReadFixed<T>(ref MemoryPackReader reader)
+        where T : unmanaged
+    {
+        var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (reader.Remaining < size)
+        {
+            throw new MalformedMessageException($"The payload ends inside a {size}-byte value: only {reader.Remaining} bytes remain.");
+        }
+
+        return reader.ReadUnmanaged<T>();
+    }
+
     /// <summary>Reads a <see cref="bool"/>, refusing any byte other than 0 or 1 (another value would be a corrupt <see cref="bool"/>).</summary>
     public static bool ReadBoolean(ref MemoryPackReader reader)
     {
-        var b = reader.ReadUnmanaged<byte>();
+        var b = ReadFixed<byte>(ref reader);
         return b switch
         {
             0 => false,
