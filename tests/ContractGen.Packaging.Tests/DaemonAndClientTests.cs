@@ -71,7 +71,7 @@ public sealed class DaemonAndClientTests(ITestOutputHelper output)
             return 0;
         }
 
-        await using var connection = await ServiceConnection.ConnectAsync<IGreeter>(endpoint);
+        await using var connection = await ConnectAsync(endpoint);
         var greeting = await connection.Proxy.GreetAsync("packages");
         Console.WriteLine($"{greeting.Text} from {greeting.ProcessId}, peer {connection.ServiceCredentials?.ProcessId}");
         Console.WriteLine($"sum {await connection.Proxy.AddAsync(40, 2)}");
@@ -86,6 +86,24 @@ public sealed class DaemonAndClientTests(ITestOutputHelper output)
         }
 
         return 0;
+
+        // Linux rarely refuses a Unix-socket connect with EADDRNOTAVAIL (errno 99) under load, even to a listening
+        // socket; a retry connects. Said on stderr, so that a failure shows it.
+        static async Task<ServiceConnection<IGreeter>> ConnectAsync(ServiceEndpoint endpoint)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await ServiceConnection.ConnectAsync<IGreeter>(endpoint);
+                }
+                catch (ServiceConnectionException ex) when (attempt < 3 && ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressNotAvailable })
+                {
+                    Console.Error.WriteLine($"connect attempt {attempt}: {ex.Message}");
+                    await Task.Delay(200);
+                }
+            }
+        }
         """;
 
     [Fact]
@@ -101,25 +119,45 @@ public sealed class DaemonAndClientTests(ITestOutputHelper output)
         var build = await ConsumerProject.BuildAsync(feed, folder, "-o", Path.Combine(folder, "out"));
         output.WriteLine($"restore and build: {stopwatch.Elapsed.TotalSeconds:F1} s");
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.DoesNotContain("warning", build.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(": warning ", build.Output, StringComparison.Ordinal);
         // This run's packages were used, from the feed: not a copy of ContractGen from anywhere else.
         Assert.True(Directory.Exists(Path.Combine(feed.Packages, "contractgen", feed.Version)), $"ContractGen {feed.Version} was not restored into the private packages folder {feed.Packages}");
+        output.WriteLine($"restored into the private packages folder: {string.Join(", ", Directory.EnumerateDirectories(feed.Packages).Select(Path.GetFileName))}");
 
         var app = Path.Combine(folder, "out", "Packaged.dll");
         var socketDirectory = Path.Combine(folder, "run");
         Directory.CreateDirectory(socketDirectory);
         var socket = Path.Combine(socketDirectory, "greeter.sock");
 
-        using var daemon = Process.Start(ProcessRunner.CreateStartInfo(ProcessRunner.Dotnet, [app, "daemon", socket], folder, feed.Environment))!;
-        var daemonOutput = new List<string>();
+        using var daemon = new Process { StartInfo = ProcessRunner.CreateStartInfo(ProcessRunner.Dotnet, [app, "daemon", socket], folder, feed.Environment) };
+        var lines = System.Threading.Channels.Channel.CreateUnbounded<string>();
+        var daemonOutput = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        daemon.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                daemonOutput.Enqueue(line);
+                lines.Writer.TryWrite(line);
+            }
+        };
+        daemon.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                daemonOutput.Enqueue("stderr: " + line);
+            }
+        };
+        daemon.Start();
+        daemon.BeginOutputReadLine();
+        daemon.BeginErrorReadLine();
         try
         {
-            var ready = await ReadLineAsync(daemon, daemonOutput, TimeSpan.FromSeconds(60));
-            Assert.True(ready?.StartsWith("ready ", StringComparison.Ordinal) == true, $"the daemon did not say 'ready'; it printed:\n{string.Join('\n', daemonOutput)}{await daemon.StandardError.ReadToEndAsync()}");
+            var ready = await ReadLineAsync(lines.Reader, TimeSpan.FromSeconds(60));
+            Assert.True(ready?.StartsWith("ready ", StringComparison.Ordinal) == true, $"the daemon did not say 'ready' within 60 s; it printed:\n{string.Join('\n', daemonOutput)}");
             var daemonPid = int.Parse(ready!["ready ".Length..], CultureInfo.InvariantCulture);
 
             var client = await ProcessRunner.RunAsync(ProcessRunner.Dotnet, [app, "client", socket], folder, TimeSpan.FromSeconds(60), feed.Environment);
-            Assert.True(client.ExitCode == 0, client.ToString());
+            Assert.True(client.ExitCode == 0, $"{client}\nThe daemon printed:\n{string.Join('\n', daemonOutput)}");
             Assert.Equal(
                 [$"hello, packages from {daemonPid}, peer {daemonPid}", "sum 42", "rejected a 17-character name"],
                 client.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -129,8 +167,8 @@ public sealed class DaemonAndClientTests(ITestOutputHelper output)
                 await kill.WaitForExitAsync();
             }
 
-            var stopped = await ReadLineAsync(daemon, daemonOutput, TimeSpan.FromSeconds(30));
-            Assert.Equal("stopped", stopped);
+            var stopped = await ReadLineAsync(lines.Reader, TimeSpan.FromSeconds(30));
+            Assert.True(stopped == "stopped", $"the daemon did not say 'stopped' within 30 s of SIGTERM; it printed:\n{string.Join('\n', daemonOutput)}");
             using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await daemon.WaitForExitAsync(exit.Token);
             Assert.Equal(0, daemon.ExitCode);
@@ -144,18 +182,12 @@ public sealed class DaemonAndClientTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<string?> ReadLineAsync(Process process, List<string> seen, TimeSpan timeout)
+    private static async Task<string?> ReadLineAsync(System.Threading.Channels.ChannelReader<string> lines, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            var line = await process.StandardOutput.ReadLineAsync(deadline.Token);
-            if (line is not null)
-            {
-                seen.Add(line);
-            }
-
-            return line;
+            return await lines.ReadAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {

@@ -52,7 +52,7 @@ public sealed class PackageLayoutTests(ITestOutputHelper output)
         using var package = ZipFile.OpenRead(feed.PackagePath("ContractGen"));
         string[] compiler = ["netstandard", "Microsoft.CodeAnalysis", "Microsoft.CodeAnalysis.CSharp", "System.Collections.Immutable", "System.Memory", "System.Runtime.CompilerServices.Unsafe"];
         // Code fixes run in the IDE, which also loads Workspaces (and the MEF attributes their registration uses).
-        string[] ide = [.. compiler, "Microsoft.CodeAnalysis.Workspaces", "Microsoft.CodeAnalysis.CSharp.Workspaces", "System.Composition.AttributeModel"];
+        string[] ide = [.. compiler, "Microsoft.CodeAnalysis.Workspaces", "Microsoft.CodeAnalysis.CSharp.Workspaces", "System.Composition.AttributedModel"];
         foreach (var entry in package.Entries.Where(e => e.FullName.StartsWith("analyzers/", StringComparison.Ordinal)))
         {
             var allowed = entry.Name == "ContractGen.CodeFixes.dll" ? ide : compiler;

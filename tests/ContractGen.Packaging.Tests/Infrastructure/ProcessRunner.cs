@@ -22,8 +22,10 @@ internal static class ProcessRunner
     {
         using var process = new Process { StartInfo = CreateStartInfo(fileName, arguments, workingDirectory, environment) };
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        var outputClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errorClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) => Append(output, e.Data, outputClosed);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data, errorClosed);
         var commandLine = CommandLine(process.StartInfo);
         process.Start();
         process.BeginOutputReadLine();
@@ -36,12 +38,16 @@ internal static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
             throw new TimeoutException($"'{commandLine}' did not finish within {timeout.TotalSeconds:F0} s; it printed:\n{Snapshot(output)}");
         }
 
-        // The asynchronous readers have seen the end of both streams once WaitForExit (without a timeout) returns.
-        process.WaitForExit();
+        // Its output ends with it, unless a process it left behind still holds the streams: then what it printed so far.
+        var closed = Task.WhenAll(outputClosed.Task, errorClosed.Task);
+        if (await Task.WhenAny(closed, Task.Delay(TimeSpan.FromSeconds(10))) != closed)
+        {
+            output.AppendLine("(the output streams stayed open after the process exited: a process it started still holds them)");
+        }
+
         return new ProcessResult(commandLine, process.ExitCode, Snapshot(output));
     }
 
@@ -88,10 +94,11 @@ internal static class ProcessRunner
     public static string CommandLine(ProcessStartInfo info)
         => string.Join(' ', new[] { info.FileName }.Concat(info.ArgumentList).Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
 
-    private static void Append(StringBuilder output, string? line)
+    private static void Append(StringBuilder output, string? line, TaskCompletionSource closed)
     {
         if (line is null)
         {
+            closed.TrySetResult();
             return;
         }
 
