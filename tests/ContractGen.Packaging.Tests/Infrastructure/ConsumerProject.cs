@@ -38,6 +38,6 @@ internal static class ConsumerProject
     /// summary so that each diagnostic is printed once.
     /// </summary>
     public static Task<ProcessResult> BuildAsync(PackedFeed feed, string folder, params string[] arguments)
-        => feed.DotnetAsync(folder, TimeSpan.FromMinutes(6),
+        => feed.DotnetAsync(folder, TimeSpan.FromMinutes(8),
             ["build", "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false", "-clp:NoSummary", .. arguments]);
 }

@@ -26,6 +26,8 @@ internal sealed class PackedFeed
         "src/ContractGen.Tool/ContractGen.Tool.csproj",
     ];
 
+    private const string FolderPrefix = "contractgen-packaging-";
+
     private static readonly Lazy<Task<PackedFeed>> Shared = new(CreateAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
     private int _folders;
@@ -77,13 +79,15 @@ internal sealed class PackedFeed
     {
         var repository = Metadata("RepositoryRoot");
         var configuration = Metadata("Configuration");
-        var root = Path.Combine(Path.GetTempPath(), "contractgen-packaging-" + Guid.NewGuid().ToString("N")[..12]);
+        RemoveStaleFolders();
+        var root = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("N")[..12]);
         if (Path.GetFullPath(root).StartsWith(repository + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"The temporary folder {root} is inside the repository {repository}: the consumer projects would find its Directory.Build.props.");
         }
 
         Directory.CreateDirectory(root);
+        // The test host is often ended without running this; the next run's RemoveStaleFolders catches up.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteQuietly(root);
         var version = string.Create(CultureInfo.InvariantCulture, $"0.1.0-pkgtest.{DateTime.UtcNow:yyyyMMddHHmmss}.{System.Environment.ProcessId}");
         var feed = new PackedFeed(root, version, TimeSpan.Zero);
@@ -140,6 +144,18 @@ internal sealed class PackedFeed
               {fallback}
             </configuration>
             """);
+    }
+
+    /// <summary>Earlier runs' folders that nothing touched for hours (a run takes minutes: none of them is in use).</summary>
+    private static void RemoveStaleFolders()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (Directory.GetLastWriteTimeUtc(folder) < DateTime.UtcNow - TimeSpan.FromHours(3))
+            {
+                DeleteQuietly(folder);
+            }
+        }
     }
 
     private static string Metadata(string key)
