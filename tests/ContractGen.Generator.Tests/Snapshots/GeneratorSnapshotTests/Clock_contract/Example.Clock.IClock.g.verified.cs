@@ -257,8 +257,8 @@ namespace Example.Clock
 
         public static __Clock_AddAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var a = __reader.ReadUnmanaged<long>();
-            var b = __reader.ReadUnmanaged<long>();
+            var a = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
+            var b = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
             return new __Clock_AddAsync_Arguments(a, b);
         }
     }
@@ -273,6 +273,6 @@ namespace Example.Clock
         }
 
         public static long Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<long>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
     }
 }

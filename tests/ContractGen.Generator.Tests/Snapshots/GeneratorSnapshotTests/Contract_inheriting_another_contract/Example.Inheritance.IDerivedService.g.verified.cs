@@ -185,7 +185,7 @@ namespace Example.Inheritance
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 
     /// <summary>The result of <c>VersionAsync():string</c> on the wire.</summary>

@@ -123,7 +123,7 @@ namespace Example.Nested
 
         public static __Inner_PingAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<int>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Inner_PingAsync_Arguments(value);
         }
     }
@@ -138,6 +138,6 @@ namespace Example.Nested
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 }

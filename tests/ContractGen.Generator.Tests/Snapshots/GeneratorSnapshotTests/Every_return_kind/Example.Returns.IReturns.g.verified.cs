@@ -228,7 +228,7 @@ namespace Example.Returns
 
         public static __Returns_ResultTask_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<int>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Returns_ResultTask_Arguments(value);
         }
     }
@@ -243,7 +243,7 @@ namespace Example.Returns
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 
     /// <summary>The result of <c>ResultValueTask():string</c> on the wire.</summary>
@@ -277,7 +277,7 @@ namespace Example.Returns
 
         public static __Returns_StreamAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var count = __reader.ReadUnmanaged<int>();
+            var count = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Returns_StreamAsync_Arguments(count);
         }
     }

@@ -1191,18 +1191,18 @@ namespace Example.Types
         public static __Types_Primitives_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
             var flag = global::ContractGen.Protocol.WireFormat.ReadBoolean(ref __reader);
-            var u8 = __reader.ReadUnmanaged<byte>();
-            var s8 = __reader.ReadUnmanaged<sbyte>();
-            var s16 = __reader.ReadUnmanaged<short>();
-            var u16 = __reader.ReadUnmanaged<ushort>();
-            var s32 = __reader.ReadUnmanaged<int>();
-            var u32 = __reader.ReadUnmanaged<uint>();
-            var s64 = __reader.ReadUnmanaged<long>();
-            var u64 = __reader.ReadUnmanaged<ulong>();
-            var f32 = __reader.ReadUnmanaged<float>();
-            var f64 = __reader.ReadUnmanaged<double>();
-            var money = __reader.ReadUnmanaged<decimal>();
-            var letter = __reader.ReadUnmanaged<char>();
+            var u8 = global::ContractGen.Protocol.WireFormat.ReadFixed<byte>(ref __reader);
+            var s8 = global::ContractGen.Protocol.WireFormat.ReadFixed<sbyte>(ref __reader);
+            var s16 = global::ContractGen.Protocol.WireFormat.ReadFixed<short>(ref __reader);
+            var u16 = global::ContractGen.Protocol.WireFormat.ReadFixed<ushort>(ref __reader);
+            var s32 = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var u32 = global::ContractGen.Protocol.WireFormat.ReadFixed<uint>(ref __reader);
+            var s64 = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
+            var u64 = global::ContractGen.Protocol.WireFormat.ReadFixed<ulong>(ref __reader);
+            var f32 = global::ContractGen.Protocol.WireFormat.ReadFixed<float>(ref __reader);
+            var f64 = global::ContractGen.Protocol.WireFormat.ReadFixed<double>(ref __reader);
+            var money = global::ContractGen.Protocol.WireFormat.ReadFixed<decimal>(ref __reader);
+            var letter = global::ContractGen.Protocol.WireFormat.ReadFixed<char>(ref __reader);
             return new __Types_Primitives_Arguments(flag, u8, s8, s16, u16, s32, u32, s64, u64, f32, f64, money, letter);
         }
     }
@@ -1237,11 +1237,11 @@ namespace Example.Types
 
         public static __Types_Structs_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var half = __reader.ReadUnmanaged<global::System.Half>();
-            var big = __reader.ReadUnmanaged<global::System.Int128>();
-            var ubig = __reader.ReadUnmanaged<global::System.UInt128>();
-            var date = __reader.ReadUnmanaged<global::System.DateOnly>();
-            var time = __reader.ReadUnmanaged<global::System.TimeOnly>();
+            var half = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.Half>(ref __reader);
+            var big = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.Int128>(ref __reader);
+            var ubig = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.UInt128>(ref __reader);
+            var date = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.DateOnly>(ref __reader);
+            var time = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.TimeOnly>(ref __reader);
             return new __Types_Structs_Arguments(half, big, ubig, date, time);
         }
     }
@@ -1300,7 +1300,7 @@ namespace Example.Types
 
         public static __Types_EchoInt_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<int>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Types_EchoInt_Arguments(value);
         }
     }
@@ -1315,7 +1315,7 @@ namespace Example.Types
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoDecimal(decimal):decimal</c> on the wire.</summary>
@@ -1336,7 +1336,7 @@ namespace Example.Types
 
         public static __Types_EchoDecimal_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<decimal>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<decimal>(ref __reader);
             return new __Types_EchoDecimal_Arguments(value);
         }
     }
@@ -1351,7 +1351,7 @@ namespace Example.Types
         }
 
         public static decimal Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<decimal>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<decimal>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoChar(char):char</c> on the wire.</summary>
@@ -1372,7 +1372,7 @@ namespace Example.Types
 
         public static __Types_EchoChar_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<char>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<char>(ref __reader);
             return new __Types_EchoChar_Arguments(value);
         }
     }
@@ -1387,7 +1387,7 @@ namespace Example.Types
         }
 
         public static char Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<char>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<char>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoString(string):string</c> on the wire.</summary>
@@ -1657,7 +1657,7 @@ namespace Example.Types
 
         public static __Types_EchoEnum_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<global::Example.Types.Color>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<global::Example.Types.Color>(ref __reader);
             return new __Types_EchoEnum_Arguments(value);
         }
     }
@@ -1672,7 +1672,7 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Color Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<global::Example.Types.Color>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<global::Example.Types.Color>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoFlags(Example.Types.Access):Example.Types.Access</c> on the wire.</summary>
@@ -1693,7 +1693,7 @@ namespace Example.Types
 
         public static __Types_EchoFlags_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<global::Example.Types.Access>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<global::Example.Types.Access>(ref __reader);
             return new __Types_EchoFlags_Arguments(value);
         }
     }
@@ -1708,7 +1708,7 @@ namespace Example.Types
         }
 
         public static global::Example.Types.Access Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<global::Example.Types.Access>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<global::Example.Types.Access>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoDateTime(System.DateTime):System.DateTime</c> on the wire.</summary>
@@ -1729,7 +1729,7 @@ namespace Example.Types
 
         public static __Types_EchoDateTime_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<global::System.DateTime>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.DateTime>(ref __reader);
             return new __Types_EchoDateTime_Arguments(value);
         }
     }
@@ -1744,7 +1744,7 @@ namespace Example.Types
         }
 
         public static global::System.DateTime Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<global::System.DateTime>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.DateTime>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoDateTimeOffset(System.DateTimeOffset):System.DateTimeOffset</c> on the wire.</summary>
@@ -1765,7 +1765,7 @@ namespace Example.Types
 
         public static __Types_EchoDateTimeOffset_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<global::System.DateTimeOffset>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.DateTimeOffset>(ref __reader);
             return new __Types_EchoDateTimeOffset_Arguments(value);
         }
     }
@@ -1780,7 +1780,7 @@ namespace Example.Types
         }
 
         public static global::System.DateTimeOffset Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<global::System.DateTimeOffset>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.DateTimeOffset>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoTimeSpan(System.TimeSpan):System.TimeSpan</c> on the wire.</summary>
@@ -1801,7 +1801,7 @@ namespace Example.Types
 
         public static __Types_EchoTimeSpan_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<global::System.TimeSpan>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.TimeSpan>(ref __reader);
             return new __Types_EchoTimeSpan_Arguments(value);
         }
     }
@@ -1816,7 +1816,7 @@ namespace Example.Types
         }
 
         public static global::System.TimeSpan Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<global::System.TimeSpan>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.TimeSpan>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoGuid(System.Guid):System.Guid</c> on the wire.</summary>
@@ -1837,7 +1837,7 @@ namespace Example.Types
 
         public static __Types_EchoGuid_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var value = __reader.ReadUnmanaged<global::System.Guid>();
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.Guid>(ref __reader);
             return new __Types_EchoGuid_Arguments(value);
         }
     }
@@ -1852,7 +1852,7 @@ namespace Example.Types
         }
 
         public static global::System.Guid Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<global::System.Guid>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<global::System.Guid>(ref __reader);
     }
 
     /// <summary>The arguments of <c>EchoNullableInt(System.Nullable&lt;int&gt;):System.Nullable&lt;int&gt;</c> on the wire.</summary>

@@ -231,7 +231,7 @@ namespace Example.Keywords
         public static __Keywords_DescribeAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
             var @class = global::ContractGen.Protocol.WireFormat.ReadString(ref __reader) ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("class");
-            var @event = __reader.ReadUnmanaged<int>();
+            var @event = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             var @checked = global::ContractGen.Protocol.WireFormat.ReadBoolean(ref __reader);
             var @namespace = global::ContractGen.Protocol.WireFormat.ReadString(ref __reader);
             return new __Keywords_DescribeAsync_Arguments(@class, @event, @checked, @namespace);
@@ -303,7 +303,7 @@ namespace Example.Keywords
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 
     /// <summary>The arguments of <c>checked(int):int</c> on the wire.</summary>
@@ -324,7 +324,7 @@ namespace Example.Keywords
 
         public static __Keywords_checked_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var @in = __reader.ReadUnmanaged<int>();
+            var @in = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Keywords_checked_Arguments(@in);
         }
     }
@@ -339,7 +339,7 @@ namespace Example.Keywords
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 
     /// <summary>The arguments of <c>SetAsync(int,int,int,int,int,int,int,int,int,int,int):void</c> on the wire.</summary>
@@ -390,17 +390,17 @@ namespace Example.Keywords
 
         public static __Keywords_SetAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var var = __reader.ReadUnmanaged<int>();
-            var @await = __reader.ReadUnmanaged<int>();
-            var async = __reader.ReadUnmanaged<int>();
-            var value = __reader.ReadUnmanaged<int>();
-            var result = __reader.ReadUnmanaged<int>();
-            var reader = __reader.ReadUnmanaged<int>();
-            var writer = __reader.ReadUnmanaged<int>();
-            var payload = __reader.ReadUnmanaged<int>();
-            var serverCall = __reader.ReadUnmanaged<int>();
-            var connection = __reader.ReadUnmanaged<int>();
-            var arguments = __reader.ReadUnmanaged<int>();
+            var var = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var @await = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var async = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var value = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var result = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var reader = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var writer = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var payload = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var serverCall = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var connection = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var arguments = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Keywords_SetAsync_Arguments(var, @await, async, value, result, reader, writer, payload, serverCall, connection, arguments);
         }
     }

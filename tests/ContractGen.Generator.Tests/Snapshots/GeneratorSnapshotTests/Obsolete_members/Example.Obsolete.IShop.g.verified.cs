@@ -229,8 +229,8 @@ namespace Example.Obsolete
 
         public static __Shop_TotalAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var a = __reader.ReadUnmanaged<long>();
-            var b = __reader.ReadUnmanaged<long>();
+            var a = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
+            var b = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
             return new __Shop_TotalAsync_Arguments(a, b);
         }
     }
@@ -246,7 +246,7 @@ namespace Example.Obsolete
         }
 
         public static long Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<long>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
     }
 
     /// <summary>The arguments of <c>ReprintAsync(Example.Obsolete.Receipt):Example.Obsolete.Receipt</c> on the wire.</summary>
@@ -319,6 +319,6 @@ namespace Example.Obsolete
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 }

@@ -201,8 +201,8 @@ namespace Example.Overloads
 
         public static __Calculator_AddAsync_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var a = __reader.ReadUnmanaged<int>();
-            var b = __reader.ReadUnmanaged<int>();
+            var a = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var b = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
             return new __Calculator_AddAsync_Arguments(a, b);
         }
     }
@@ -217,7 +217,7 @@ namespace Example.Overloads
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 
     /// <summary>The arguments of <c>AddAsync(long,long):long</c> on the wire.</summary>
@@ -241,8 +241,8 @@ namespace Example.Overloads
 
         public static __Calculator_AddAsync_1_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var a = __reader.ReadUnmanaged<long>();
-            var b = __reader.ReadUnmanaged<long>();
+            var a = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
+            var b = global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
             return new __Calculator_AddAsync_1_Arguments(a, b);
         }
     }
@@ -257,7 +257,7 @@ namespace Example.Overloads
         }
 
         public static long Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<long>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<long>(ref __reader);
     }
 
     /// <summary>The arguments of <c>AddAsync(double,double):double</c> on the wire.</summary>
@@ -281,8 +281,8 @@ namespace Example.Overloads
 
         public static __Calculator_AddAsync_2_Arguments Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
         {
-            var a = __reader.ReadUnmanaged<double>();
-            var b = __reader.ReadUnmanaged<double>();
+            var a = global::ContractGen.Protocol.WireFormat.ReadFixed<double>(ref __reader);
+            var b = global::ContractGen.Protocol.WireFormat.ReadFixed<double>(ref __reader);
             return new __Calculator_AddAsync_2_Arguments(a, b);
         }
     }
@@ -297,7 +297,7 @@ namespace Example.Overloads
         }
 
         public static double Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<double>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<double>(ref __reader);
     }
 
     /// <summary>The arguments of <c>AddAsync(int[]):int</c> on the wire.</summary>
@@ -344,6 +344,6 @@ namespace Example.Overloads
         }
 
         public static int Read(ref global::MemoryPack.MemoryPackReader __reader, global::System.ReadOnlyMemory<byte> __payload)
-            => __reader.ReadUnmanaged<int>();
+            => global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
     }
 }

@@ -634,12 +634,12 @@ namespace Example.Validated
         {
             // Every length proven by ContractGen's checked scan before MemoryPack's reader, which trusts them, sees a byte.
             __Scan(__payload.Span[__reader.Consumed..]);
-            var ratio = __reader.ReadUnmanaged<double>();
+            var ratio = global::ContractGen.Protocol.WireFormat.ReadFixed<double>(ref __reader);
             var count = __reader.ReadValue<int?>();
             var choice = global::ContractGen.Protocol.WireFormat.ReadString(ref __reader) ?? throw global::ContractGen.Protocol.WireFormat.NullNotAllowed("choice");
-            var other = __reader.ReadUnmanaged<int>();
-            var kind = __reader.ReadUnmanaged<global::Example.Validated.Kind>();
-            var bits = __reader.ReadUnmanaged<global::Example.Validated.Bits>();
+            var other = global::ContractGen.Protocol.WireFormat.ReadFixed<int>(ref __reader);
+            var kind = global::ContractGen.Protocol.WireFormat.ReadFixed<global::Example.Validated.Kind>(ref __reader);
+            var bits = global::ContractGen.Protocol.WireFormat.ReadFixed<global::Example.Validated.Bits>(ref __reader);
             var maybe = __reader.ReadValue<global::Example.Validated.Kind?>();
             return new __Validated_NumbersAsync_Arguments(ratio, count, choice, other, kind, bits, maybe);
         }
