@@ -15,20 +15,12 @@ public static class WireFormat
     /// </summary>
     public static ReadOnlyMemory<byte> ReadBytesSlice(ref MemoryPackReader reader, ReadOnlyMemory<byte> payload)
     {
-        if (!reader.TryReadCollectionHeader(out var length))
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
-
-        // MemoryPack's TryReadCollectionHeader refuses a length beyond the remaining bytes, but not a negative one other
-        // than -1 (null): a fuzzer found -2 slicing out of range.
-        if (length < 0)
-        {
-            throw new MalformedMessageException($"A byte buffer claims {length} bytes; only -1 (null) and lengths from 0 are valid.");
-        }
-
-        var slice = payload.Slice(reader.Consumed, length);
-        reader.Advance(length);
+        // The scanner's rule for a raw block (null, or a length from 0 that the remaining bytes hold): MemoryPack's
+        // TryReadCollectionHeader let a negative length such as -2 through, which the fuzzer found slicing out of range.
+        var scanner = new WireScanner(RemainingSpan(ref reader));
+        var length = scanner.UnmanagedArray(elementSize: 1);
+        var slice = length <= 0 ? ReadOnlyMemory<byte>.Empty : payload.Slice(reader.Consumed + 4, length);
+        reader.Advance(scanner.Consumed);
         return slice;
     }
 
